@@ -1,0 +1,55 @@
+"""The ``hytnas`` command line: ``hytnas --help`` lists the sub-commands.
+
+Each area of the library contributes its sub-commands through an ``add_commands(subparsers)``
+function; this module only wires them together and turns bad input into one line and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Callable, Sequence
+
+from hytnas.errors import HytnasError
+
+EXIT_BAD_INPUT = 2
+
+
+def _command_modules() -> list[Callable[[argparse._SubParsersAction], None]]:
+    from hytnas.space import commands as space_commands
+
+    return [space_commands.add_commands]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hytnas",
+        description="HyT-NAS: hardware-aware search of hybrid convolution-transformer networks.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for add in _command_modules():
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except HytnasError as err:
+        print(f"hytnas: error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def run_stage(stage: Callable[[], None]) -> None:
+    """Run a DVC stage's main; bad input becomes one line on stderr and exit code 2."""
+    try:
+        stage()
+    except HytnasError as err:
+        print(f"error: {err}", file=sys.stderr)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,187 @@
+"""Typed, validated view of ``params.yaml``.
+
+``load_params(path)`` returns a frozen :class:`Params`; any unknown key, wrong type or value
+out of range raises :class:`~hytnas.errors.ConfigError` with one line naming the file, the
+key, the value and what is allowed. Stage scripts call it first, before doing any work.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from hytnas.errors import ConfigError
+
+PositiveInt = Annotated[int, Field(ge=1)]
+NonNegativeInt = Annotated[int, Field(ge=0)]
+Fraction = Annotated[float, Field(gt=0.0, lt=1.0)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class SyntheticConfig(_Section):
+    images: Annotated[int, Field(ge=20)] = 2400
+    image_size: Annotated[int, Field(ge=32, le=1024)] = 128
+    seed: int = 0
+
+
+class DataConfig(_Section):
+    source: Literal["synthetic", "coco"] = "synthetic"
+    coco_root: str | None = None
+    synthetic: SyntheticConfig = SyntheticConfig()
+    variant: Literal["pyvww", "mlperf-tiny"] = "pyvww"
+    threshold: Fraction = 0.005
+    area_source: Literal["segmentation", "bbox"] = "segmentation"
+    val_ids_file: str | None = None
+    val_fraction: Fraction = 0.2
+    resolution: Annotated[int, Field(ge=16, le=1024)] = 64
+    extra_resolutions: list[Annotated[int, Field(ge=16, le=1024)]] = []
+
+
+class SampleConfig(_Section):
+    space: str = "table1"
+    sampler: Literal["uniform", "lhs"] = "lhs"
+    accuracy_count: PositiveInt = 60
+    latency_count: PositiveInt = 300
+    resolution: Annotated[int, Field(ge=16, le=1024)] = 224
+
+    @field_validator("space")
+    @classmethod
+    def _known_space(cls, value: str) -> str:
+        from hytnas.space import list_spaces
+
+        if value not in list_spaces():
+            raise ValueError(f"unknown space; expected one of {', '.join(list_spaces())}")
+        return value
+
+
+class ExecutorConfig(_Section):
+    kind: Literal["local", "dask"] = "local"
+    workers: PositiveInt = 2
+    threads: PositiveInt = 1
+    address: str | None = None
+    gpus: NonNegativeInt = 0
+
+
+class ProxyConfig(_Section):
+    epochs: PositiveInt = 5
+    resolution: Annotated[int, Field(ge=16, le=1024)] = 64
+    batch_size: PositiveInt = 64
+    optimizer: Literal["adamw", "sgd"] = "adamw"
+    lr: Annotated[float, Field(gt=0.0, le=10.0)] = 0.004
+    weight_decay: Annotated[float, Field(ge=0.0, le=1.0)] = 0.02
+    warmup_epochs: Annotated[float, Field(ge=0.0)] = 1.0
+    label_smoothing: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.1
+    augment: bool = True
+
+
+class LatencyConfig(_Section):
+    backend: Literal["local", "import"] = "local"
+    device: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$")] = "local-cpu"
+    resolution: Annotated[int, Field(ge=16, le=1024)] = 224
+    threads: PositiveInt = 1
+    warmup: NonNegativeInt = 10
+    runs: Annotated[int, Field(ge=3)] = 50
+    import_csv: str | None = None
+
+
+class PredictorsConfig(_Section):
+    source: Literal["pipeline", "released"] = "pipeline"
+    released_dir: str | None = None
+    models: list[Literal["xgboost", "lightgbm", "mlp2", "mlp3"]] = ["xgboost", "lightgbm", "mlp2", "mlp3"]
+    folds: Annotated[int, Field(ge=2)] = 5
+    repeats: PositiveInt = 3
+    seed: int = 0
+
+
+class SearchConfig(_Section):
+    strategies: list[Literal["random", "nsga2", "gp-mobo", "hytnas", "qnehvi"]] = [
+        "random",
+        "nsga2",
+        "gp-mobo",
+        "hytnas",
+    ]
+    seeds: PositiveInt = 3
+    budget: PositiveInt = 500
+    initial: PositiveInt = 50
+    batch: PositiveInt = 10
+    ensemble: PositiveInt = 5
+    ucb_beta: Annotated[float, Field(ge=0.0)] = 1.0
+    released_dir: str | None = None
+
+
+class FinalConfig(_Section):
+    epochs: PositiveInt = 10
+    resolution: Annotated[int, Field(ge=16, le=1024)] = 64
+    seeds: PositiveInt = 1
+    baselines: list[str] = ["mobilenetv1_025", "mobilenetv2_035", "proxylessnas_mobile", "mobilevit_xs", "mobilevit_s"]
+    max_params: PositiveInt | None = None
+    max_latency_ms: Annotated[float, Field(gt=0.0)] | None = None
+
+
+class Params(_Section):
+    """All of ``params.yaml``; sections mirror the pipeline stages."""
+
+    seed: int = 0
+    data: DataConfig = DataConfig()
+    sample: SampleConfig = SampleConfig()
+    executor: ExecutorConfig = ExecutorConfig()
+    proxy: ProxyConfig = ProxyConfig()
+    latency: LatencyConfig = LatencyConfig()
+    predictors: PredictorsConfig = PredictorsConfig()
+    search: SearchConfig = SearchConfig()
+    final: FinalConfig = FinalConfig()
+
+
+def _describe(error: dict[str, Any]) -> str:
+    """One human line for one pydantic error."""
+    key = ".".join(str(part) for part in error["loc"])
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"unknown key {key!r}"
+    if kind == "missing":
+        return f"missing key {key!r}"
+    value = error.get("input")
+    message = error["msg"]
+    if kind == "literal_error":
+        message = "expected " + message.removeprefix("Input should be ")
+    elif message.startswith("Value error, "):
+        message = message.removeprefix("Value error, ")
+    else:
+        message = message.replace("Input should be", "expected")
+    return f"{key} = {value!r}: {message}"
+
+
+def parse_params(data: Any, source: str = "params") -> Params:
+    """Validate a mapping (e.g. parsed YAML); :class:`ConfigError` on the first problem."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: expected a mapping of sections at the top level, got {type(data).__name__}")
+    try:
+        return Params.model_validate(data)
+    except ValidationError as err:
+        errors = err.errors()
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise ConfigError(f"{source}: {_describe(errors[0])}{more}") from None
+
+
+def load_params(path: str | Path = "params.yaml") -> Params:
+    """Read and validate a params file."""
+    path = Path(path)
+    try:
+        text = path.read_text()
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read params file ({err.strerror})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{path}: not valid YAML{where}") from None
+    return parse_params(data, source=str(path))

