@@ -108,12 +108,14 @@ class ArchSpec:
         stem: the input convolution.
         stages: the body, in order.
         head_channels: channels of the 1x1 conv before global pooling, or None for none.
+        act: activation everywhere (``silu`` as MobileViT; ``relu``/``relu6`` for MobileNets).
         name: a human-readable label (not part of the architecture's identity).
     """
 
     stem: StemSpec
     stages: tuple[StageSpec, ...]
     head_channels: int | None = None
+    act: str = "silu"
     name: str = field(default="", compare=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -123,6 +125,7 @@ class ArchSpec:
             "stem": asdict(self.stem),
             "stages": [{"kind": s.kind, **asdict(s)} for s in self.stages],
             "head_channels": self.head_channels,
+            "act": self.act,
         }
 
     def to_json(self) -> str:
@@ -148,6 +151,7 @@ class ArchSpec:
             stem=StemSpec(**data["stem"]),
             stages=tuple(stages),
             head_channels=data.get("head_channels"),
+            act=data.get("act", "silu"),
             name=data.get("name", ""),
         )
 

@@ -35,8 +35,9 @@ class DataConfig(_Section):
     coco_root: str | None = None
     synthetic: SyntheticConfig = SyntheticConfig()
     variant: Literal["pyvww", "mlperf-tiny"] = "pyvww"
-    threshold: Fraction = 0.005
-    area_source: Literal["segmentation", "bbox"] = "segmentation"
+    # None: the variant's own value (pyvww 0.005 on segmentation area, mlperf-tiny 0.025 on box area).
+    threshold: Fraction | None = None
+    area_source: Literal["segmentation", "bbox"] | None = None
     val_ids_file: str | None = None
     val_fraction: Fraction = 0.2
     resolution: Annotated[int, Field(ge=16, le=1024)] = 64
@@ -66,6 +67,7 @@ class ExecutorConfig(_Section):
     threads: PositiveInt = 1
     address: str | None = None
     gpus: NonNegativeInt = 0
+    connect_timeout: Annotated[float, Field(gt=0.0, le=600.0)] = 10.0
 
 
 class ProxyConfig(_Section):
@@ -78,6 +80,9 @@ class ProxyConfig(_Section):
     warmup_epochs: Annotated[float, Field(ge=0.0)] = 1.0
     label_smoothing: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.1
     augment: bool = True
+    momentum: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.9
+    train_images: PositiveInt | None = None
+    amp: bool = True
 
 
 class LatencyConfig(_Section):
@@ -88,6 +93,7 @@ class LatencyConfig(_Section):
     warmup: NonNegativeInt = 10
     runs: Annotated[int, Field(ge=3)] = 50
     import_csv: str | None = None
+    workers: PositiveInt = 1
 
 
 class PredictorsConfig(_Section):

@@ -1,0 +1,211 @@
+"""Resumable runs of many per-architecture jobs: skip what is stored, run the rest, store each.
+
+:func:`run_jobs` is the loop both ``proxy_train`` and ``measure_latency`` use. It looks up
+every job's key in a :class:`~hytnas.store.ResultStore`, sends the missing ones to an
+:class:`~hytnas.executor.Executor`, and stores each outcome the moment it comes back, so a
+run killed at any point loses only the jobs in flight, and a rerun does only what is
+missing. A progress bar (quiet when stderr is not a terminal) shows jobs done, rate and ETA.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import pandas as pd
+from tqdm import tqdm
+
+from hytnas.errors import DataError, SpaceError
+from hytnas.executor import Executor, Task, TaskFn
+from hytnas.space import CategoricalSpace
+from hytnas.store import Record, ResultStore, make_key
+
+
+@dataclass(frozen=True)
+class Job:
+    """One architecture to train or measure.
+
+    Attributes:
+        arch_id: the architecture.
+        inputs: everything that determines the result (hashed into ``key``); plain JSON.
+        payload: the task function's argument (picklable); may hold more than ``inputs``
+            (e.g. a data path whose content digest is in ``inputs``).
+        cost: scheduling hint (e.g. MACs); larger jobs start first.
+    """
+
+    arch_id: str
+    inputs: Mapping[str, Any]
+    payload: Any
+    cost: float = 0.0
+    key: str = field(default="", init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", make_key(self.inputs))
+
+
+@dataclass
+class RunSummary:
+    """What one :func:`run_jobs` call did.
+
+    Attributes:
+        total: distinct jobs asked for.
+        cached: jobs answered from the store.
+        ran: jobs run now.
+        failed: jobs (cached or run) whose record is not ``ok``.
+        seconds: wall time of the run, s.
+        records: the record of every job, in the order of the jobs given.
+    """
+
+    total: int = 0
+    cached: int = 0
+    ran: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    records: list[Record] = field(default_factory=list)
+
+    @property
+    def per_minute(self) -> float:
+        """Jobs run per minute of wall time (cached ones excluded)."""
+        return 60.0 * self.ran / self.seconds if self.seconds > 0 and self.ran else 0.0
+
+    def line(self, name: str) -> str:
+        """One summary line for the log."""
+        rate = f", {self.per_minute:.1f}/min" if self.ran else ""
+        failed = f", {self.failed} failed" if self.failed else ""
+        return (
+            f"{name}: {self.total} architectures: {self.cached} from the store, {self.ran} run "
+            f"in {self.seconds:.1f} s{rate}{failed}"
+        )
+
+
+def unique_jobs(jobs: Iterable[Job]) -> list[Job]:
+    """Jobs with distinct keys, first occurrence kept."""
+    seen: dict[str, Job] = {}
+    for job in jobs:
+        seen.setdefault(job.key, job)
+    return list(seen.values())
+
+
+def run_jobs(
+    fn: TaskFn,
+    jobs: Sequence[Job],
+    store: ResultStore,
+    executor: Executor,
+    *,
+    desc: str = "jobs",
+    progress: bool | None = None,
+) -> RunSummary:
+    """Run the jobs whose result is not in ``store`` yet; return every job's record.
+
+    Args:
+        fn: task function (top-level, picklable) mapping a job's payload to an outcome
+            (:func:`hytnas.executor.outcome`).
+        jobs: the jobs; duplicates (same key) run once.
+        store: where records are looked up and written (by this process only).
+        executor: where the missing jobs run.
+        desc: progress bar label.
+        progress: show a bar (``None``: only when stderr is a terminal).
+    """
+    start = time.perf_counter()
+    store.remove_temporaries()
+    jobs = unique_jobs(jobs)
+    records: dict[str, Record] = {}
+    todo: list[Job] = []
+    for job in jobs:
+        record = store.get(job.key, job.inputs)
+        if record is None:
+            todo.append(job)
+        else:
+            records[job.key] = record
+    summary = RunSummary(total=len(jobs), cached=len(records))
+    by_name = {job.key: job for job in todo}
+    disable = None if progress is None else not progress
+    with tqdm(total=len(todo), desc=desc, unit="arch", disable=disable, file=sys.stderr, dynamic_ncols=True) as bar:
+        if records:
+            bar.set_postfix(stored=len(records))
+        tasks = [Task(job.key, job.payload, job.cost) for job in todo]
+        failed_now = 0
+        for task, out in executor.map_unordered(fn, tasks):
+            job = by_name[task.name]
+            record = store.put(
+                Record(
+                    key=job.key,
+                    arch_id=job.arch_id,
+                    inputs=dict(job.inputs),
+                    status=str(out.get("status", "error")),
+                    message=str(out.get("message", "")),
+                    result=dict(out.get("result") or {}),
+                    source=dict(out.get("source") or {}),
+                )
+            )
+            records[job.key] = record
+            summary.ran += 1
+            if not record.ok:
+                failed_now += 1
+                bar.set_postfix(stored=summary.cached, failed=failed_now)
+            bar.update(1)
+    summary.records = [records[job.key] for job in jobs]
+    summary.failed = sum(not r.ok for r in summary.records)
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+STATUS_COLUMNS = ("status", "message", "source")
+
+
+def read_arch_table(path: str | Path, space: CategoricalSpace) -> pd.DataFrame:
+    """An architecture table (``arch_id``, genome columns, ``params``, ``macs``), validated.
+
+    Raises:
+        DataError: the file is missing or unreadable, lacks ``arch_id``, or a row's
+            ``arch_id`` does not decode in ``space`` (one line naming the row).
+    """
+    path = Path(path)
+    try:
+        frame = pd.read_csv(path)
+    except FileNotFoundError:
+        raise DataError(f"{path}: architecture table not found (run the sample_archs stage first)") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
+        raise DataError(f"{path}: not a readable CSV table ({' '.join(str(err).split())})") from None
+    if "arch_id" not in frame.columns:
+        raise DataError(f"{path}: missing column arch_id (found: {', '.join(map(str, frame.columns))})")
+    for i, arch_id in enumerate(frame["arch_id"], start=1):
+        try:
+            space.parse_arch_id(str(arch_id))
+        except SpaceError as err:
+            raise DataError(f"{path}: row {i} (line {i + 1}), column arch_id: {err}") from None
+    return frame.drop_duplicates("arch_id", keep="first").reset_index(drop=True)
+
+
+def source_text(source: Mapping[str, Any]) -> str:
+    """Compact JSON of a record's source (without any traceback) for a table cell."""
+    return json.dumps({k: v for k, v in source.items() if k != "traceback"}, sort_keys=True, separators=(",", ":"))
+
+
+def records_table(frame: pd.DataFrame, records: Sequence[Record], columns: Sequence[str]) -> pd.DataFrame:
+    """The input table with one result per row appended.
+
+    Args:
+        frame: ``n`` rows, ``arch_id`` first (genome, params, macs columns kept as they are).
+        records: ``n`` records, row ``i`` for ``frame`` row ``i``.
+        columns: result columns to add, in order; missing values (failures) are empty.
+
+    Returns:
+        ``frame``'s columns, then ``columns``, then ``status``, ``message``, ``source``.
+    """
+    if len(records) != len(frame):
+        raise ValueError(f"{len(records)} records for {len(frame)} rows")
+    out = frame.copy()
+    for column in columns:
+        out[column] = [r.result.get(column) if r.ok else None for r in records]
+        out[column] = pd.to_numeric(out[column], errors="coerce")
+    out["status"] = [r.status for r in records]
+    out["message"] = [r.message for r in records]
+    out["source"] = [source_text(r.source) for r in records]
+    return out

@@ -1,0 +1,107 @@
+"""The ``local`` backend: time architectures on the machines the executor runs on.
+
+Each task builds its network, times it under the protocol (:func:`time_model`) on the worker
+where it lands, and returns the statistics with the worker's fingerprint. With the local
+executor that is this machine; with Dask it is the cluster's workers, which must all be one
+kind of hardware (checked by :meth:`LocalBackend.environment`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from hytnas.errors import DataError
+from hytnas.executor import Executor, make_executor, outcome
+from hytnas.latency.fingerprint import fingerprint, identity
+from hytnas.latency.protocol import LatencyProtocol, time_model
+
+
+@dataclass(frozen=True)
+class LocalPayload:
+    """One architecture to time: its space, ``arch_id``, the protocol and the input seed."""
+
+    space: str
+    arch_id: str
+    protocol: LatencyProtocol
+    seed: int = 0
+
+
+def _is_oom(err: BaseException) -> bool:
+    text = str(err).lower()
+    return isinstance(err, MemoryError) or "out of memory" in text or "can't allocate memory" in text
+
+
+def local_latency_task(payload: LocalPayload) -> dict[str, Any]:
+    """Build and time one architecture here; an outcome with the result columns.
+
+    Failures: ``invalid_arch`` (the network does not build or does not run at the
+    resolution), ``out_of_memory``; anything else becomes ``error`` in :func:`run_task`.
+    """
+    import torch
+
+    from hytnas.nn import build_model
+    from hytnas.space import get_space
+
+    source = {"backend": "local", "protocol": payload.protocol.to_dict(), **fingerprint(payload.protocol.threads)}
+    try:
+        space = get_space(payload.space)
+        torch.manual_seed(payload.seed)
+        model = build_model(space.to_spec(space.parse_arch_id(payload.arch_id)), num_classes=2)
+    except Exception as err:  # noqa: BLE001
+        return outcome("invalid_arch", _line(err), source=source)
+    try:
+        stats = time_model(model, payload.protocol, seed=payload.seed)
+    except Exception as err:  # noqa: BLE001
+        if _is_oom(err):
+            return outcome("out_of_memory", _line(err), source=source)
+        if isinstance(err, RuntimeError) and ("size" in str(err) or "shape" in str(err)):
+            return outcome("invalid_arch", f"does not run at {payload.protocol.resolution} px: {_line(err)}", source=source)
+        raise
+    return outcome("ok", result=stats.to_result(), source=source)
+
+
+def _line(err: BaseException) -> str:
+    from hytnas.executor import one_line
+
+    return one_line(err)
+
+
+class LocalBackend:
+    """Times networks where the executor runs them (this machine, or a Dask cluster).
+
+    Args:
+        protocol: the measurement protocol.
+        executor_cfg: the ``executor`` params section.
+        workers: concurrent measurements with the local executor (``latency.workers``).
+    """
+
+    name = "local"
+    task = staticmethod(local_latency_task)
+
+    def __init__(self, protocol: LatencyProtocol, executor_cfg: Any, workers: int = 1) -> None:
+        self.protocol = protocol
+        self.executor_cfg = executor_cfg
+        self.workers = workers
+
+    @classmethod
+    def from_config(cls, *, protocol: LatencyProtocol, executor_cfg: Any, latency_cfg: Any) -> "LocalBackend":
+        return cls(protocol, executor_cfg, latency_cfg.workers)
+
+    def executor(self) -> Executor:
+        return make_executor(self.executor_cfg, threads=self.protocol.threads, workers=self.workers)
+
+    def environment(self, executor: Executor) -> dict[str, Any]:
+        prints = executor.probe(partial(fingerprint, self.protocol.threads))
+        kinds = {tuple(sorted(identity(p).items())) for p in prints}
+        if len(kinds) > 1:
+            listed = "; ".join(f"{p.get('cpu_model')} ({p.get('machine')}, torch {p.get('torch')})" for p in prints)
+            raise DataError(
+                f"latency.backend = local: the executor's workers are different hardware ({listed}); "
+                "time one kind of device per latency.device"
+            )
+        return prints[0]
+
+    def payload(self, space: str, arch_id: str, seed: int) -> LocalPayload:
+        return LocalPayload(space, arch_id, self.protocol, seed)

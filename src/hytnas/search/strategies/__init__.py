@@ -1,0 +1,69 @@
+"""Search strategies, registered by name: ``get_strategy("hytnas", batch=10).run(problem, 500, seed)``."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from hytnas.errors import ConfigError
+from hytnas.search.strategies.base import Callback, Strategy, derive_seed, initial_design
+from hytnas.search.strategies.mobo import GPMOBO, BatchMOBO, HyTNAS
+from hytnas.search.strategies.nsga2 import NSGA2Search
+from hytnas.search.strategies.random_search import RandomSearch
+
+_REGISTRY: dict[str, type[Strategy]] = {}
+
+
+def register_strategy(cls: type[Strategy]) -> type[Strategy]:
+    """Make ``get_strategy(cls.name)`` build ``cls`` (usable as a class decorator)."""
+    if not cls.name:
+        raise ValueError(f"{cls.__name__} has no name")
+    _REGISTRY[cls.name] = cls
+    return cls
+
+
+def list_strategies() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def _lookup(name: str) -> type[Strategy]:
+    if name not in _REGISTRY:
+        raise ConfigError(f"unknown search strategy {name!r}; expected one of {', '.join(list_strategies())}")
+    return _REGISTRY[name]
+
+
+def get_strategy(name: str, **options: Any) -> Strategy:
+    """The registered strategy ``name`` with ``options``; :class:`ConfigError` for an unknown
+    name, an unknown option or a bad value."""
+    cls = _lookup(name)
+    unknown = sorted(set(options) - set(cls.option_names()))
+    if unknown:
+        raise ConfigError(
+            f"strategy {name}: unknown option(s) {', '.join(unknown)}; expected some of {', '.join(cls.option_names())}"
+        )
+    return cls(**options)
+
+
+def strategy_options(name: str, candidates: Mapping[str, Any]) -> dict[str, Any]:
+    """The entries of ``candidates`` (e.g. the ``search`` params) that strategy ``name`` accepts."""
+    accepted = set(_lookup(name).option_names())
+    return {k: v for k, v in candidates.items() if k in accepted}
+
+
+for _cls in (RandomSearch, NSGA2Search, GPMOBO, HyTNAS):
+    register_strategy(_cls)
+
+__all__ = [
+    "BatchMOBO",
+    "Callback",
+    "GPMOBO",
+    "HyTNAS",
+    "NSGA2Search",
+    "RandomSearch",
+    "Strategy",
+    "derive_seed",
+    "get_strategy",
+    "initial_design",
+    "list_strategies",
+    "register_strategy",
+    "strategy_options",
+]

@@ -1,0 +1,226 @@
+"""``hytnas`` and ``gp-mobo``: the paper's batch multi-objective Bayesian optimisation loop.
+
+One loop, two surrogates (so the pair is an ablation of the surrogate):
+
+1. initial design: ``initial`` distinct genomes by Latin hypercube sampling (same seed ->
+   same design for every BO strategy), evaluated;
+2. per objective a surrogate, refit every iteration on all evaluated points
+   (``hytnas``: an ensemble of ``ensemble`` XGBoost rankers; ``gp-mobo``: one GP);
+3. acquisition per objective: ``mean - ucb_beta * std`` in the surrogate's score space
+   (the paper's UCB, written for minimisation);
+4. NSGA-II (population ``pop_size``, ``n_gen`` generations) minimises the acquisition vector;
+   every point it visits is a candidate;
+5. candidates already evaluated are dropped; non-dominated sorting of the rest keeps the
+   first ``fronts`` fronts; greedy hypervolume improvement of their acquisition values over
+   the evaluated front (in the same score space, reference point 1.1) picks ``batch`` of them.
+   If fewer remain, later fronts and then uniform unevaluated genomes fill the batch.
+"""
+
+from __future__ import annotations
+
+import time
+from abc import abstractmethod
+from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import nullcontext
+from typing import Any
+
+import numpy as np
+
+from hytnas.search.acquisition import lower_confidence_bound, solve_acquisition
+from hytnas.search.ledger import Ledger
+from hytnas.search.pareto import nondominated_fronts, pareto_mask
+from hytnas.search.problem import Problem
+from hytnas.search.selection import hvi_greedy_select
+from hytnas.search.strategies.base import (
+    STREAM_ACQUISITION,
+    STREAM_FILL,
+    STREAM_SURROGATE,
+    Callback,
+    Strategy,
+    derive_seed,
+    initial_design,
+    non_negative_float,
+    positive_int,
+)
+from hytnas.search.surrogates import GaussianProcess, RankEnsemble, Surrogate, fit_all, predict_all
+
+SELECTION_REF = 1.1
+"""Reference point of the HVI selection in score space (evaluated points lie in [0, 1])."""
+
+
+class BatchMOBO(Strategy):
+    """The shared loop; subclasses choose the surrogate (``_make_surrogates``)."""
+
+    def __init__(
+        self,
+        *,
+        initial: int = 50,
+        batch: int = 10,
+        ucb_beta: float = 1.0,
+        pop_size: int = 100,
+        n_gen: int = 20,
+        fronts: int = 2,
+        n_jobs: int = 1,
+        **extra: Any,
+    ) -> None:
+        name = self.name
+        super().__init__(
+            initial=positive_int(name, "initial", initial, minimum=2),
+            batch=positive_int(name, "batch", batch),
+            ucb_beta=non_negative_float(name, "ucb_beta", ucb_beta),
+            pop_size=positive_int(name, "pop_size", pop_size, minimum=2),
+            n_gen=positive_int(name, "n_gen", n_gen),
+            fronts=positive_int(name, "fronts", fronts),
+            n_jobs=positive_int(name, "n_jobs", n_jobs),
+            **extra,
+        )
+
+    def min_budget(self) -> int:
+        return int(self.options["initial"])
+
+    @abstractmethod
+    def _make_surrogates(self, problem: Problem, seed: int) -> list[Surrogate]:
+        """One fresh surrogate per objective."""
+
+    def _run(self, problem: Problem, ledger: Ledger, seed: int, callback: Callback) -> dict[str, float]:
+        opts = self.options
+        timings = {"surrogate": 0.0, "acquisition": 0.0, "selection": 0.0}
+        ledger.evaluate(initial_design(problem, opts["initial"], seed), iteration=0)
+        callback(ledger)
+        surrogates = self._make_surrogates(problem, seed)
+        fill_rng = np.random.default_rng([seed, STREAM_FILL])
+        pool = ThreadPoolExecutor(opts["n_jobs"]) if opts["n_jobs"] > 1 else nullcontext(None)
+        with pool as executor:
+            iteration = 1
+            while not ledger.exhausted:
+                k = min(opts["batch"], int(ledger.remaining or 0))
+                chosen = self._propose(problem, ledger, surrogates, k, seed, iteration, executor, timings)
+                chosen = self._fill(problem, ledger, chosen, k, fill_rng)
+                ledger.evaluate(chosen, iteration)
+                callback(ledger)
+                iteration += 1
+        return timings
+
+    def _propose(
+        self,
+        problem: Problem,
+        ledger: Ledger,
+        surrogates: list[Surrogate],
+        k: int,
+        seed: int,
+        iteration: int,
+        executor: Executor | None,
+        timings: dict[str, float],
+    ) -> np.ndarray:
+        """Up to ``k`` new genomes, ``k' x d`` (k' <= k), by the acquisition and HVI selection."""
+        opts = self.options
+        t0 = time.perf_counter()
+        X, F = ledger.X, ledger.F
+        fit_all(surrogates, X, F, executor)
+        Z = np.stack([s.targets(F[:, j]) for j, s in enumerate(surrogates)], axis=1)
+        t1 = time.perf_counter()
+
+        def acquisition(G: np.ndarray) -> np.ndarray:
+            mean, std = predict_all(surrogates, G, executor)
+            return lower_confidence_bound(mean, std, opts["ucb_beta"])
+
+        CX, CA = solve_acquisition(
+            acquisition,
+            problem.cardinalities,
+            problem.n_obj,
+            seed=derive_seed(seed, STREAM_ACQUISITION, iteration),
+            pop_size=opts["pop_size"],
+            n_gen=opts["n_gen"],
+        )
+        t2 = time.perf_counter()
+        new = ~ledger.contains(CX)
+        CX, CA = CX[new], CA[new]
+        fronts = nondominated_fronts(CA)
+        kept = np.concatenate(fronts[: opts["fronts"]]) if fronts else np.empty(0, dtype=np.int64)
+        pick = hvi_greedy_select(CA[kept], Z[pareto_mask(Z)], SELECTION_REF, k)
+        chosen = list(kept[pick])
+        if len(chosen) < k:  # later fronts, in order
+            rest = [i for i in np.concatenate(fronts) if i not in set(chosen)] if fronts else []
+            chosen += rest[: k - len(chosen)]
+        t3 = time.perf_counter()
+        timings["surrogate"] += t1 - t0
+        timings["acquisition"] += t2 - t1
+        timings["selection"] += t3 - t2
+        return CX[np.asarray(chosen, dtype=np.int64)]
+
+    @staticmethod
+    def _fill(problem: Problem, ledger: Ledger, chosen: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+        """``chosen`` topped up to ``k`` distinct unevaluated genomes with uniform draws."""
+        out = ledger.new_rows(chosen)
+        while len(out) < k:
+            extra = problem.space.sample_uniform(4 * k, rng)
+            out = ledger.new_rows(np.vstack([out, extra]))[:k]
+        return out[:k]
+
+
+class HyTNAS(BatchMOBO):
+    """HyT-NAS MOBO: per objective an ensemble of ``ensemble`` XGBoost rankers (rank:pairwise),
+    hyperparameters drawn once per run from the paper's grid.
+
+    Options: ``initial``, ``batch``, ``ucb_beta``, ``ensemble``, ``pop_size``, ``n_gen``,
+    ``fronts``, ``n_jobs`` (threads for fitting and predicting; each XGBoost model uses one).
+    """
+
+    name = "hytnas"
+
+    def __init__(
+        self,
+        *,
+        initial: int = 50,
+        batch: int = 10,
+        ucb_beta: float = 1.0,
+        ensemble: int = 5,
+        pop_size: int = 100,
+        n_gen: int = 20,
+        fronts: int = 2,
+        n_jobs: int = 1,
+    ) -> None:
+        super().__init__(
+            initial=initial,
+            batch=batch,
+            ucb_beta=ucb_beta,
+            pop_size=pop_size,
+            n_gen=n_gen,
+            fronts=fronts,
+            n_jobs=n_jobs,
+            ensemble=positive_int(self.name, "ensemble", ensemble),
+        )
+
+    def _make_surrogates(self, problem: Problem, seed: int) -> list[Surrogate]:
+        return [
+            RankEnsemble(problem.cardinalities, self.options["ensemble"], (seed, STREAM_SURROGATE, j))
+            for j in range(problem.n_obj)
+        ]
+
+
+class GPMOBO(BatchMOBO):
+    """The same loop with one Gaussian process per objective (scikit-learn, Matern 5/2 ARD).
+
+    Options: ``initial``, ``batch``, ``ucb_beta``, ``pop_size``, ``n_gen``, ``fronts``,
+    ``n_jobs`` (threads: the objectives' GPs fit side by side).
+    """
+
+    name = "gp-mobo"
+
+    def __init__(
+        self,
+        *,
+        initial: int = 50,
+        batch: int = 10,
+        ucb_beta: float = 1.0,
+        pop_size: int = 100,
+        n_gen: int = 20,
+        fronts: int = 2,
+        n_jobs: int = 1,
+    ) -> None:
+        super().__init__(
+            initial=initial, batch=batch, ucb_beta=ucb_beta, pop_size=pop_size, n_gen=n_gen, fronts=fronts, n_jobs=n_jobs
+        )
+
+    def _make_surrogates(self, problem: Problem, seed: int) -> list[Surrogate]:
+        return [GaussianProcess(problem.cardinalities, (seed, STREAM_SURROGATE, j)) for j in range(problem.n_obj)]

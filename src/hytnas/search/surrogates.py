@@ -1,0 +1,295 @@
+"""Surrogates of one objective: fit on evaluated genomes, predict mean and spread.
+
+Every surrogate works in its own *score space* ``z``, monotone in the objective (lower is
+better) and scaled so the training points lie in ``[0, 1]``:
+
+- :class:`RankEnsemble` (HyT-NAS): ``z`` is the normalised rank, ``rank / (n - 1)``. Each
+  XGBoost ranker's raw scores are turned into normalised ranks by placing them among its
+  scores of the training points (0 = ranked above every training point, 1 = below every
+  one, linear in between and outside); mean and standard deviation are over the members.
+- :class:`GaussianProcess` (GP-MOBO): ``z`` is the min-max normalised objective; mean and
+  standard deviation are the GP's posterior.
+
+``targets(y)`` puts training values in the same space, so the acquisition and the
+evaluated front are compared in one frame. Public ``fit``/``predict`` wrap protected
+``_fit_jobs``/``_predict_jobs`` (pymoo style); the jobs of several surrogates share one
+thread pool through :func:`fit_all` and :func:`predict_all`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from abc import ABC, abstractmethod
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Callable, Sequence
+
+import numpy as np
+from scipy.stats import rankdata
+
+from hytnas.errors import ConfigError
+
+RANKER_GRID: dict[str, tuple[float, ...]] = {
+    "n_estimators": (100, 400, 800, 1000),
+    "max_depth": (3, 6, 12),
+    "learning_rate": (0.01, 0.1, 0.5),
+}
+"""The paper's hyperparameter grid for each ensemble member."""
+
+
+Job = tuple[float, Callable[[], Any]]
+"""A unit of work: (estimated cost, zero-argument callable)."""
+
+
+def run_jobs(jobs: Sequence[Job], executor: Executor | None = None) -> list[Any]:
+    """Results of ``fn()`` for each ``(cost, fn)``, in input order.
+
+    On an executor, jobs are submitted most expensive first (longest-processing-time
+    scheduling), so two threads finish close together. XGBoost and NumPy release the GIL,
+    so threads run in parallel.
+    """
+    if executor is None or len(jobs) <= 1:
+        return [fn() for _, fn in jobs]
+    order = sorted(range(len(jobs)), key=lambda i: -jobs[i][0])
+    futures = {i: executor.submit(jobs[i][1]) for i in order}
+    return [futures[i].result() for i in range(len(jobs))]
+
+
+class Surrogate(ABC):
+    """Model of one objective over ``n x d`` int genomes with cardinalities ``(d,)``.
+
+    Subclasses split fitting and prediction into jobs (``_fit_jobs``, ``_predict_jobs``) so
+    several surrogates can share one thread pool (:func:`fit_all`, :func:`predict_all`).
+    """
+
+    def __init__(self, cardinalities: np.ndarray) -> None:
+        self.cardinalities = np.asarray(cardinalities, dtype=np.int64)
+        self._fitted = False
+
+    def encode(self, X: np.ndarray) -> np.ndarray:
+        """``n x d`` indices -> ``n x d`` float in ``[0, 1]`` (index / (k - 1))."""
+        scale = np.maximum(self.cardinalities - 1, 1).astype(np.float64)
+        return np.asarray(X, dtype=np.float64) / scale
+
+    def fit(self, X: np.ndarray, y: np.ndarray, executor: Executor | None = None) -> "Surrogate":
+        """Fit on ``n x d`` genomes and their ``(n,)`` objective values (minimised)."""
+        fit_all([self], X, np.asarray(y, dtype=np.float64).reshape(-1, 1), executor)
+        return self
+
+    def predict(self, X: np.ndarray, executor: Executor | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and standard deviation in score space, each ``(n,)``, for ``n x d`` genomes."""
+        mean, std = predict_all([self], X, executor)
+        return mean[:, 0], std[:, 0]
+
+    @abstractmethod
+    def targets(self, y: np.ndarray) -> np.ndarray:
+        """``(n,)`` training values in score space (after ``fit`` on the same points)."""
+
+    @abstractmethod
+    def _fit_jobs(self, X: np.ndarray, y: np.ndarray) -> list[Job]:
+        """Jobs that together fit the model on ``n x d`` ``X`` and ``(n,)`` ``y``."""
+
+    @abstractmethod
+    def _predict_jobs(self, X: np.ndarray) -> list[Job]:
+        """Jobs whose results :meth:`_combine` turns into ``(mean, std)``."""
+
+    @abstractmethod
+    def _combine(self, parts: list[Any]) -> tuple[np.ndarray, np.ndarray]: ...
+
+
+def fit_all(surrogates: Sequence[Surrogate], X: np.ndarray, F: np.ndarray, executor: Executor | None = None) -> None:
+    """Fit surrogate ``j`` on ``n x d`` ``X`` and column ``j`` of ``n x m`` ``F``, sharing the executor."""
+    X = np.asarray(X, dtype=np.int64)
+    F = np.asarray(F, dtype=np.float64)
+    if F.ndim != 2 or len(X) != len(F) or F.shape[1] != len(surrogates) or len(X) < 2:
+        raise ConfigError(f"surrogates need >= 2 points and one column per surrogate, got X {X.shape}, F {F.shape}")
+    jobs: list[Job] = []
+    for j, s in enumerate(surrogates):
+        jobs += s._fit_jobs(X, F[:, j])
+    run_jobs(jobs, executor)
+    for s in surrogates:
+        s._fitted = True
+
+
+def predict_all(
+    surrogates: Sequence[Surrogate], X: np.ndarray, executor: Executor | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Means and standard deviations of ``n x d`` genomes, each ``n x m`` (one column per surrogate)."""
+    if not all(s._fitted for s in surrogates):
+        raise RuntimeError("surrogate used before fit")
+    X = np.asarray(X, dtype=np.int64)
+    per = [s._predict_jobs(X) for s in surrogates]
+    flat = run_jobs([job for jobs in per for job in jobs], executor)
+    means, stds, at = [], [], 0
+    for s, jobs in zip(surrogates, per):
+        mean, std = s._combine(flat[at : at + len(jobs)])
+        at += len(jobs)
+        means.append(mean)
+        stds.append(std)
+    return np.stack(means, axis=1), np.stack(stds, axis=1)
+
+
+def normalised_rank(y: np.ndarray) -> np.ndarray:
+    """``(n,)`` values -> ``(n,)`` ranks scaled to ``[0, 1]``, lowest value 0, ties averaged."""
+    y = np.asarray(y, dtype=np.float64)
+    if len(y) < 2:
+        return np.zeros(len(y))
+    return (rankdata(y, method="average") - 1.0) / (len(y) - 1.0)
+
+
+@dataclass(frozen=True)
+class RankerParams:
+    """Hyperparameters of one ensemble member."""
+
+    n_estimators: int
+    max_depth: int
+    learning_rate: float
+    seed: int
+
+
+def draw_ranker_params(size: int, rng: np.random.Generator) -> list[RankerParams]:
+    """``size`` members with hyperparameters drawn uniformly from :data:`RANKER_GRID`."""
+    out = []
+    for _ in range(size):
+        out.append(
+            RankerParams(
+                n_estimators=int(rng.choice(RANKER_GRID["n_estimators"])),
+                max_depth=int(rng.choice(RANKER_GRID["max_depth"])),
+                learning_rate=float(rng.choice(RANKER_GRID["learning_rate"])),
+                seed=int(rng.integers(0, 2**31 - 1)),
+            )
+        )
+    return out
+
+
+class _Ranker:
+    """One XGBoost pairwise ranker mapping raw scores to normalised ranks."""
+
+    def __init__(self, params: RankerParams) -> None:
+        self.params = params
+        self._booster: Any = None
+        self._sorted: np.ndarray = np.empty(0)
+
+    @property
+    def cost(self) -> float:
+        """Relative fitting cost (trees x depth), for scheduling."""
+        return float(self.params.n_estimators * (1 + self.params.max_depth))
+
+    def fit(self, Xf: np.ndarray, relevance: np.ndarray) -> "_Ranker":
+        import xgboost as xgb
+
+        model = xgb.XGBRanker(
+            objective="rank:pairwise",
+            n_estimators=self.params.n_estimators,
+            max_depth=self.params.max_depth,
+            learning_rate=self.params.learning_rate,
+            tree_method="hist",
+            lambdarank_pair_method="mean",
+            lambdarank_num_pair_per_sample=1,
+            n_jobs=1,
+            random_state=self.params.seed,
+        )
+        model.fit(Xf, relevance, qid=np.zeros(len(Xf), dtype=np.int64))
+        self._booster = model.get_booster()
+        self._sorted = np.sort(self._scores(Xf))
+        return self
+
+    def _scores(self, Xf: np.ndarray) -> np.ndarray:
+        return np.asarray(self._booster.inplace_predict(Xf), dtype=np.float64)
+
+    def normalised(self, Xf: np.ndarray) -> np.ndarray:
+        """``(n,)`` normalised ranks: position of each score among the training scores."""
+        s = self._scores(Xf)
+        ref = self._sorted
+        n = len(ref)
+        # Highest training score -> 0 (best), lowest -> 1; linear beyond the ends.
+        grid = np.linspace(1.0, 0.0, n)
+        span = max(ref[-1] - ref[0], 1e-12)
+        z = np.interp(s, ref, grid)
+        z = np.where(s > ref[-1], -(s - ref[-1]) / span, z)
+        return np.where(s < ref[0], 1.0 + (ref[0] - s) / span, z)
+
+
+class RankEnsemble(Surrogate):
+    """HyT-NAS surrogate: ``size`` XGBoost rankers (rank:pairwise), hyperparameters drawn once.
+
+    Args:
+        cardinalities: ``(d,)`` choices per genome column.
+        size: ensemble size.
+        seed: draws the members' hyperparameters and seeds.
+    """
+
+    def __init__(self, cardinalities: np.ndarray, size: int = 5, seed: int | Sequence[int] = 0) -> None:
+        super().__init__(cardinalities)
+        if size < 1:
+            raise ConfigError(f"ensemble size must be >= 1, got {size}")
+        self.members = [_Ranker(p) for p in draw_ranker_params(size, np.random.default_rng(seed))]
+
+    def targets(self, y: np.ndarray) -> np.ndarray:
+        return normalised_rank(y)
+
+    def _fit_jobs(self, X: np.ndarray, y: np.ndarray) -> list[Job]:
+        Xf = self.encode(X).astype(np.float32)
+        # Relevance: higher is better, so the best (lowest) value gets n - 1.
+        relevance = (len(y) - 1) - (rankdata(y, method="min") - 1)
+        return [(m.cost, partial(m.fit, Xf, relevance)) for m in self.members]
+
+    def _predict_jobs(self, X: np.ndarray) -> list[Job]:
+        Xf = self.encode(X).astype(np.float32)
+        return [(m.cost, partial(m.normalised, Xf)) for m in self.members]
+
+    def _combine(self, parts: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+        Z = np.stack(parts, axis=0)
+        return Z.mean(axis=0), Z.std(axis=0)
+
+
+class GaussianProcess(Surrogate):
+    """GP-MOBO surrogate: scikit-learn GP, Matern 5/2 with one length scale per dimension.
+
+    Targets are min-max normalised; kernel hyperparameters are refit every time by maximum
+    marginal likelihood, starting from the previous fit's values.
+    """
+
+    def __init__(self, cardinalities: np.ndarray, seed: int | Sequence[int] = 0) -> None:
+        super().__init__(cardinalities)
+        self._seed = int(np.random.default_rng(seed).integers(0, 2**31 - 1))
+        self._kernel: Any = None
+        self._gp: Any = None
+        self._lo = 0.0
+        self._span = 1.0
+
+    def targets(self, y: np.ndarray) -> np.ndarray:
+        return (np.asarray(y, dtype=np.float64) - self._lo) / self._span
+
+    def _fit_jobs(self, X: np.ndarray, y: np.ndarray) -> list[Job]:
+        return [(1.0, partial(self._fit, X, y))]
+
+    def _predict_jobs(self, X: np.ndarray) -> list[Job]:
+        return [(1.0, partial(self._gp.predict, self.encode(X), return_std=True))]
+
+    def _combine(self, parts: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+        mean, std = parts[0]
+        return np.asarray(mean, dtype=np.float64), np.asarray(std, dtype=np.float64)
+
+    def _fit(self, X: np.ndarray, y: np.ndarray) -> None:
+        from sklearn.exceptions import ConvergenceWarning
+        from sklearn.gaussian_process import GaussianProcessRegressor
+        from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
+
+        self._lo = float(y.min())
+        self._span = max(float(y.max() - y.min()), 1e-12)
+        if self._kernel is None:
+            d = X.shape[1]
+            self._kernel = ConstantKernel(1.0, (1e-3, 1e3)) * Matern(
+                length_scale=np.full(d, 0.5), length_scale_bounds=(1e-2, 1e2), nu=2.5
+            ) + WhiteKernel(1e-3, (1e-8, 1e-1))
+        gp = GaussianProcessRegressor(
+            kernel=self._kernel, normalize_y=True, n_restarts_optimizer=0, random_state=self._seed
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            gp.fit(self.encode(X), self.targets(y))
+        self._gp = gp
+        self._kernel = gp.kernel_
+

@@ -1,0 +1,369 @@
+"""One training loop, for proxy training (many short runs) and final training (few long ones).
+
+:func:`train` runs AdamW or SGD with a linear warm-up then cosine decay (per step), label
+smoothing, ``channels_last`` layout, and mixed precision (float16 autocast with gradient
+scaling) when the model sits on a CUDA device and the recipe allows it. Weight decay applies
+to weights only (not to biases or normalisation parameters). Data come from two factories,
+so the loop knows nothing about where images live:
+
+- ``train_batches(epoch)`` yields ``(x, y)`` with ``x`` a float ``B x 3 x H x W`` tensor and
+  ``y`` an int64 ``B`` tensor of labels, ``steps_per_epoch`` batches per epoch;
+- ``val_batches()`` yields the validation set the same way.
+
+A non-finite loss stops the run with :class:`Diverged`. Per-epoch curves go to a DVCLive
+logger when one is given (:func:`open_live`).
+
+Seeds: :func:`arch_seed` derives an architecture's seed from the global seed and its
+``arch_id`` (never from worker order); seed torch with it before building the model so that
+weight initialisation, data order and augmentation all follow from it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable, Iterable, Literal, Protocol
+
+import torch
+from torch import nn
+
+Batch = tuple[torch.Tensor, torch.Tensor]
+
+TRAIN_VERSION = 1
+"""Bump when a change to this loop changes its results: stored proxy results keyed on the
+old version are then retrained rather than reused."""
+
+
+class Diverged(RuntimeError):
+    """The training loss became NaN or infinite."""
+
+
+class LiveLogger(Protocol):
+    """What :func:`train` needs of a ``dvclive.Live``."""
+
+    def log_metric(self, name: str, val: float, **kwargs: Any) -> None: ...
+
+    def next_step(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How to train.
+
+    Attributes:
+        epochs: passes over the training batches.
+        batch_size: images per step (informational for the loop; the factories batch).
+        optimizer: ``adamw`` or ``sgd`` (Nesterov momentum).
+        lr: peak learning rate, reached at the end of warm-up.
+        weight_decay: decoupled (AdamW) or L2 (SGD) weight decay on weights only.
+        momentum: SGD momentum.
+        warmup_epochs: linear warm-up length, epochs (fractions allowed).
+        label_smoothing: cross-entropy label smoothing of the training loss.
+        amp: float16 autocast and gradient scaling when on CUDA (no effect on CPU).
+        channels_last: put the model and the inputs in ``channels_last`` memory format.
+    """
+
+    epochs: int
+    batch_size: int = 64
+    optimizer: Literal["adamw", "sgd"] = "adamw"
+    lr: float = 0.004
+    weight_decay: float = 0.02
+    momentum: float = 0.9
+    warmup_epochs: float = 1.0
+    label_smoothing: float = 0.1
+    amp: bool = True
+    channels_last: bool = True
+
+    @classmethod
+    def from_config(cls, cfg: Any) -> "Recipe":
+        """From a :class:`~hytnas.config.ProxyConfig`-like section (extra keys ignored)."""
+        names = set(cls.__dataclass_fields__)
+        data = cfg.model_dump() if hasattr(cfg, "model_dump") else dict(cfg)
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class EpochStats:
+    """One epoch. Losses are mean cross-entropy per image (training loss with smoothing);
+    accuracies in percent (0-100); ``lr`` is the rate at the epoch's last step."""
+
+    epoch: int
+    lr: float
+    train_loss: float
+    train_acc: float
+    val_loss: float
+    val_acc: float
+    seconds: float
+    images: int
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """Outcome of :func:`train`.
+
+    Attributes:
+        val_acc: validation accuracy after the last epoch, percent (0-100).
+        best_val_acc: best validation accuracy over epochs, percent.
+        val_loss: validation cross-entropy after the last epoch (no smoothing).
+        train_loss: mean training loss of the last epoch.
+        epochs: epochs run.
+        seconds: wall time of the whole run, s (training and evaluation).
+        images_per_second: training images per second of training time (evaluation excluded).
+        history: per-epoch statistics.
+    """
+
+    val_acc: float
+    best_val_acc: float
+    val_loss: float
+    train_loss: float
+    epochs: int
+    seconds: float
+    images_per_second: float
+    history: list[EpochStats] = field(default_factory=list)
+
+    def summary(self) -> dict[str, float]:
+        """Flat numbers (no history), the per-architecture result columns."""
+        return {
+            "val_acc": self.val_acc,
+            "best_val_acc": self.best_val_acc,
+            "val_loss": self.val_loss,
+            "train_loss": self.train_loss,
+            "epochs": self.epochs,
+            "seconds": self.seconds,
+            "images_per_second": self.images_per_second,
+        }
+
+
+def arch_seed(global_seed: int, arch_id: str, stream: str = "") -> int:
+    """A 31-bit seed from the global seed, the ``arch_id`` and an optional stream name."""
+    digest = hashlib.sha256(f"{int(global_seed)}|{arch_id}|{stream}".encode()).digest()
+    return int.from_bytes(digest[:4], "little") & 0x7FFFFFFF
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python's and torch's generators (CPU and CUDA)."""
+    random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def lr_at(step: int, total_steps: int, warmup_steps: int, peak: float) -> float:
+    """Learning rate of optimisation step ``step`` (0-based).
+
+    Linear warm-up ``peak * (step + 1) / warmup_steps`` for the first ``warmup_steps``
+    steps, then cosine decay from ``peak`` to 0 at ``total_steps``.
+    """
+    if step < warmup_steps:
+        return peak * (step + 1) / warmup_steps
+    decay = max(1, total_steps - warmup_steps)
+    progress = min(1.0, (step - warmup_steps) / decay)
+    return peak * 0.5 * (1.0 + math.cos(math.pi * progress))
+
+
+def param_groups(model: nn.Module, weight_decay: float) -> list[dict[str, Any]]:
+    """Two groups: weights (>= 2-D tensors) with decay; biases and norm parameters without."""
+    decay, no_decay = [], []
+    for param in model.parameters():
+        if param.requires_grad:
+            (decay if param.ndim >= 2 else no_decay).append(param)
+    return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+
+
+def make_optimizer(model: nn.Module, recipe: Recipe) -> torch.optim.Optimizer:
+    groups = param_groups(model, recipe.weight_decay)
+    if recipe.optimizer == "sgd":
+        return torch.optim.SGD(groups, lr=recipe.lr, momentum=recipe.momentum, nesterov=recipe.momentum > 0)
+    if recipe.optimizer == "adamw":
+        return torch.optim.AdamW(groups, lr=recipe.lr)
+    raise ValueError(f"optimizer {recipe.optimizer!r}: expected adamw or sgd")
+
+
+def _to(x: torch.Tensor, device: torch.device, channels_last: bool) -> torch.Tensor:
+    x = x.to(device, non_blocking=True)
+    if channels_last and x.ndim == 4 and not x.is_contiguous(memory_format=torch.channels_last):
+        x = x.contiguous(memory_format=torch.channels_last)
+    return x
+
+
+@torch.inference_mode()
+def evaluate(
+    model: nn.Module,
+    batches: Iterable[Batch],
+    *,
+    device: torch.device | str = "cpu",
+    channels_last: bool = True,
+    amp: bool = False,
+) -> tuple[float, float]:
+    """Mean cross-entropy (no smoothing) and accuracy in percent of ``model`` on ``batches``."""
+    device = torch.device(device)
+    was_training = model.training
+    model.eval()
+    loss_sum = torch.zeros((), device=device)
+    correct = torch.zeros((), device=device, dtype=torch.int64)
+    count = 0
+    try:
+        for x, y in batches:
+            x, y = _to(x, device, channels_last), y.to(device)
+            with torch.autocast(device.type, dtype=torch.float16, enabled=amp):
+                logits = model(x)
+            loss_sum += nn.functional.cross_entropy(logits.float(), y, reduction="sum")
+            correct += (logits.argmax(1) == y).sum()
+            count += int(y.numel())
+    finally:
+        model.train(was_training)
+    if count == 0:
+        return float("nan"), float("nan")
+    return float(loss_sum) / count, 100.0 * float(correct) / count
+
+
+def train(
+    model: nn.Module,
+    train_batches: Callable[[int], Iterable[Batch]],
+    val_batches: Callable[[], Iterable[Batch]],
+    recipe: Recipe,
+    *,
+    steps_per_epoch: int,
+    seed: int,
+    device: torch.device | str = "cpu",
+    live: LiveLogger | None = None,
+    eval_every: int = 1,
+) -> TrainResult:
+    """Train ``model`` in place and evaluate it; returns accuracies, losses, epochs and time.
+
+    Args:
+        model: a module mapping ``B x 3 x H x W`` images to ``B x C`` logits; moved to
+            ``device`` (and to ``channels_last`` if the recipe says so).
+        train_batches: ``epoch -> iterable of (x, y)``; ``x`` float ``B x 3 x H x W``,
+            ``y`` int64 ``B``; about ``steps_per_epoch`` batches (the schedule's length).
+        val_batches: ``() -> iterable of (x, y)``, the validation set.
+        recipe: optimiser, schedule and loss settings.
+        steps_per_epoch: batches per epoch, for the learning-rate schedule.
+        seed: seeds torch before training (dropout, any randomness in the model).
+        device: where to train; mixed precision only applies on ``cuda``.
+        live: optional DVCLive logger; one step per epoch with ``train/loss``,
+            ``train/acc``, ``val/loss``, ``val/acc`` (percent) and ``lr``.
+        eval_every: evaluate every this many epochs (and always after the last).
+
+    Raises:
+        Diverged: the training loss became NaN or infinite.
+    """
+    start = time.perf_counter()
+    seed_everything(seed)
+    device = torch.device(device)
+    use_amp = bool(recipe.amp and device.type == "cuda")
+    model.to(device)
+    if recipe.channels_last:
+        model.to(memory_format=torch.channels_last)
+    optimizer = make_optimizer(model, recipe)
+    scaler = torch.amp.GradScaler("cuda", enabled=use_amp)
+    criterion = nn.CrossEntropyLoss(label_smoothing=recipe.label_smoothing)
+    total_steps = max(1, recipe.epochs * steps_per_epoch)
+    warmup_steps = min(total_steps, int(round(recipe.warmup_epochs * steps_per_epoch)))
+    check_every = 1 if device.type == "cpu" else 25
+
+    history: list[EpochStats] = []
+    best = -math.inf
+    val_loss = val_acc = float("nan")
+    train_seconds = 0.0
+    train_images = 0
+    step = 0
+    lr = recipe.lr
+    for epoch in range(recipe.epochs):
+        model.train()
+        epoch_start = time.perf_counter()
+        loss_sum = torch.zeros((), device=device)
+        correct = torch.zeros((), device=device, dtype=torch.int64)
+        images = 0
+        for x, y in train_batches(epoch):
+            lr = lr_at(step, total_steps, warmup_steps, recipe.lr)
+            for group in optimizer.param_groups:
+                group["lr"] = lr
+            x, y = _to(x, device, recipe.channels_last), y.to(device, non_blocking=True)
+            with torch.autocast(device.type, dtype=torch.float16, enabled=use_amp):
+                logits = model(x)
+                loss = criterion(logits.float(), y)
+            optimizer.zero_grad(set_to_none=True)
+            scaler.scale(loss).backward()
+            scaler.step(optimizer)
+            scaler.update()
+            n = int(y.shape[0])
+            loss_sum += loss.detach() * n
+            correct += (logits.detach().argmax(1) == y).sum()
+            images += n
+            step += 1
+            if step % check_every == 0 and not torch.isfinite(loss_sum):
+                raise Diverged(f"training loss is {float(loss.detach()):.4g} at epoch {epoch + 1}, step {step}")
+        if not torch.isfinite(loss_sum):
+            raise Diverged(f"training loss is not finite at the end of epoch {epoch + 1}")
+        seconds = time.perf_counter() - epoch_start
+        train_seconds += seconds
+        train_images += images
+        last = epoch == recipe.epochs - 1
+        if last or (epoch + 1) % eval_every == 0:
+            val_loss, val_acc = evaluate(
+                model, val_batches(), device=device, channels_last=recipe.channels_last, amp=use_amp
+            )
+            if math.isfinite(val_acc):
+                best = max(best, val_acc)
+        stats = EpochStats(
+            epoch=epoch + 1,
+            lr=lr,
+            train_loss=float(loss_sum) / max(1, images),
+            train_acc=100.0 * float(correct) / max(1, images),
+            val_loss=val_loss,
+            val_acc=val_acc,
+            seconds=seconds,
+            images=images,
+        )
+        history.append(stats)
+        if live is not None:
+            for name, value in (
+                ("train/loss", stats.train_loss),
+                ("train/acc", stats.train_acc),
+                ("val/loss", stats.val_loss),
+                ("val/acc", stats.val_acc),
+                ("lr", stats.lr),
+            ):
+                live.log_metric(name, value)
+            live.next_step()
+    return TrainResult(
+        val_acc=val_acc,
+        best_val_acc=best if math.isfinite(best) else float("nan"),
+        val_loss=val_loss,
+        train_loss=history[-1].train_loss if history else float("nan"),
+        epochs=len(history),
+        seconds=time.perf_counter() - start,
+        images_per_second=train_images / train_seconds if train_seconds > 0 else 0.0,
+        history=history,
+    )
+
+
+def open_live(directory: str, *, resume: bool = False) -> Any:
+    """A DVCLive logger writing under ``directory`` without touching ``dvc.yaml`` (its
+    metrics and plots are declared there by hand) and without creating DVC experiments."""
+    from dvclive import Live
+
+    return Live(directory, dvcyaml=False, save_dvc_exp=False, resume=resume)
+
+
+__all__ = [
+    "Batch",
+    "Diverged",
+    "EpochStats",
+    "Recipe",
+    "TRAIN_VERSION",
+    "TrainResult",
+    "arch_seed",
+    "evaluate",
+    "lr_at",
+    "make_optimizer",
+    "open_live",
+    "param_groups",
+    "seed_everything",
+    "train",
+]
