@@ -116,6 +116,6 @@ def test_bad_scheduler_address(address: str | None, message: str) -> None:
 def test_workers_without_the_resources_are_refused() -> None:
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, host="127.0.0.1", dashboard_address=None, silence_logs=50) as cluster:
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1", dashboard_address=None, silence_logs=50) as cluster:
         with pytest.raises(ExecutorError, match='offers the resources threads=1; start workers with `dask worker .* --resources "threads=1"`'):
             DaskExecutor(cluster.scheduler_address, threads=1, timeout=5)

@@ -16,9 +16,11 @@ EXIT_BAD_INPUT = 2
 
 
 def _command_modules() -> list[Callable[[argparse._SubParsersAction], None]]:
+    from hytnas.data import commands as data_commands
+    from hytnas.final import commands as final_commands
     from hytnas.space import commands as space_commands
 
-    return [space_commands.add_commands]
+    return [space_commands.add_commands, data_commands.add_commands, final_commands.add_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:

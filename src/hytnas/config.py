@@ -97,12 +97,30 @@ class LatencyConfig(_Section):
 
 
 class PredictorsConfig(_Section):
+    """Stage ``fit_predictors``: the predictor comparison (:mod:`hytnas.predictors`)."""
+
+    # pipeline (data/proxy/accuracy.csv, data/latency/<device>.csv) | released (authors' files)
     source: Literal["pipeline", "released"] = "pipeline"
+    # folder holding models_acc_pr.csv and models_lat_pre.csv (needed when source is released)
     released_dir: str | None = None
-    models: list[Literal["xgboost", "lightgbm", "mlp2", "mlp3"]] = ["xgboost", "lightgbm", "mlp2", "mlp3"]
+    # predictors compared; costsum is the kernel-level cost sum (non-negative linear model)
+    models: list[Literal["xgboost", "lightgbm", "mlp2", "mlp3", "costsum"]] = ["xgboost", "lightgbm", "mlp2", "mlp3"]
     folds: Annotated[int, Field(ge=2)] = 5
     repeats: PositiveInt = 3
     seed: int = 0
+    # predictor inputs: encoding (the space's numbers) | costs (+ analytic per-stage and
+    # per-kernel costs) | builder (+ hytnas.nn.measure.stage_features; slower, imports torch)
+    feature_set: Literal["encoding", "costs", "builder"] = "costs"
+    # repeated architectures in a table: keep (all rows, same fold) | mean | last (last row wins)
+    duplicates: Literal["keep", "mean", "last"] = "last"
+    # fewest rows with a usable target a table may keep after dropping bad rows
+    min_rows: Annotated[int, Field(ge=10)] = 20
+    # predictor written to models/predictors/<table>/: best (highest mean Kendall tau) or a model name
+    chosen: Literal["best", "xgboost", "lightgbm", "mlp2", "mlp3", "costsum"] = "best"
+    # models whose learning curve (Kendall tau vs training rows) is drawn
+    curve_models: list[Literal["xgboost", "lightgbm", "mlp2", "mlp3", "costsum"]] = ["xgboost"]
+    # training-set sizes of the learning curves (sizes above a training fold are skipped)
+    curve_sizes: list[Annotated[int, Field(ge=10)]] = [25, 50, 100, 200, 500, 1000]
 
 
 class SearchConfig(_Section):
@@ -119,15 +137,38 @@ class SearchConfig(_Section):
     ensemble: PositiveInt = 5
     ucb_beta: Annotated[float, Field(ge=0.0)] = 1.0
     released_dir: str | None = None
+    bounds_sample: Annotated[int, Field(ge=100)] = 10_000
+    reference_budget: Annotated[int, Field(ge=100)] = 5_000
 
 
 class FinalConfig(_Section):
+    """Stage ``train_final`` (Table II). The optimiser, schedule and loss are the proxy
+    recipe's (``proxy.*``); these keys set what differs. Baseline names are checked against
+    :func:`hytnas.nn.list_model_specs` by the stage (not here: that would import torch in
+    every stage)."""
+
     epochs: PositiveInt = 10
     resolution: Annotated[int, Field(ge=16, le=1024)] = 64
     seeds: PositiveInt = 1
     baselines: list[str] = ["mobilenetv1_025", "mobilenetv2_035", "proxylessnas_mobile", "mobilevit_xs", "mobilevit_s"]
     max_params: PositiveInt | None = None
     max_latency_ms: Annotated[float, Field(gt=0.0)] | None = None
+    # Training images used per network (a seeded subset shared by all); None: all of them.
+    train_images: PositiveInt | None = None
+    # Random flips and padded crops on training batches.
+    augment: bool = True
+    # The baseline of the headline comparison (accuracy gain, parameter and latency ratios).
+    reference: str = "mobilenetv1_025"
+    # ONNX opset of the exported networks.
+    onnx_opset: Annotated[int, Field(ge=13, le=20)] = 17
+
+    @field_validator("baselines")
+    @classmethod
+    def _distinct_baselines(cls, value: list[str]) -> list[str]:
+        repeated = sorted({name for name in value if value.count(name) > 1})
+        if repeated:
+            raise ValueError(f"baseline(s) listed twice: {', '.join(repeated)}")
+        return value
 
 
 class Params(_Section):

@@ -49,7 +49,7 @@ from abc import ABC, abstractmethod
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from hytnas.errors import HytnasError
@@ -470,6 +470,7 @@ __all__ = [
     "InlineExecutor",
     "LocalExecutor",
     "Task",
+    "add_commands",
     "check_scheduler_address",
     "make_executor",
     "one_line",
@@ -478,3 +479,23 @@ __all__ = [
     "set_threads",
     "usable_cores",
 ]
+
+
+def add_commands(sub: Any) -> None:
+    """``hytnas executor check``: is a Dask scheduler reachable, with which workers?"""
+    executor = sub.add_parser("executor", help="check where jobs would run")
+    executor_sub = executor.add_subparsers(dest="executor_command", metavar="ACTION", required=True)
+    check = executor_sub.add_parser("check", help="connect to a Dask scheduler and list its workers")
+    check.add_argument("address", help="scheduler address, e.g. tcp://127.0.0.1:8786")
+    check.add_argument("--threads", type=int, default=1, help="threads resource each task asks for (default 1)")
+    check.add_argument("--gpus", type=int, default=0, help="GPU resource each task asks for (default 0)")
+    check.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the scheduler (default 10)")
+    check.set_defaults(func=_check_command)
+
+
+def _check_command(args: Any) -> None:
+    with DaskExecutor(args.address, args.threads, args.gpus, timeout=args.timeout) as executor:
+        workers = executor._workers()
+        print(f"{args.address}: {len(workers)} worker(s), {executor.slots} task slot(s) for threads={args.threads}")
+        for address, info in sorted(workers.items()):
+            print(f"  {address}: nthreads={info.get('nthreads')} resources={info.get('resources', {})}")

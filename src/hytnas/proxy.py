@@ -231,10 +231,13 @@ def accelerator(params: Any) -> str:
 
 
 def proxy_settings(params: Any) -> dict[str, Any]:
-    """The ``proxy`` params that affect results (``amp`` only matters on a GPU)."""
+    """The ``proxy`` params that affect results (``amp`` only matters on a GPU, ``momentum``
+    only with SGD), so changing an inert one retrains nothing."""
     settings = params.proxy.model_dump()
     if accelerator(params) == "cpu":
         settings.pop("amp", None)
+    if settings.get("optimizer") != "sgd":
+        settings.pop("momentum", None)
     return settings
 
 
@@ -253,9 +256,20 @@ def proxy_inputs(params: Any, arch_id: str, digest: str) -> dict[str, Any]:
 
 
 def proxy_report(
-    table: pd.DataFrame, summary: RunSummary, *, majority_acc: float, executor: dict[str, Any] | None = None
+    table: pd.DataFrame,
+    summary: RunSummary,
+    *,
+    majority_acc: float,
+    val_images: int,
+    executor: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Flat metrics: counts, rate, and the spread of proxy accuracies (is the ranking informative?)."""
+    """Flat metrics: counts, rate, and the spread of proxy accuracies (is the ranking informative?).
+
+    ``val_acc_noise`` is the binomial standard error, in percentage points, of an accuracy
+    near the majority rate measured on ``val_images`` images: accuracies closer than that
+    are not told apart by the validation set."""
+    p = majority_acc / 100.0
+    noise = 100.0 * math.sqrt(p * (1.0 - p) / max(1, val_images))
     ok = table[table["status"] == "ok"]
     acc = ok["val_acc"].to_numpy(dtype=float)
     report: dict[str, Any] = {
@@ -267,6 +281,7 @@ def proxy_report(
         "seconds": round(summary.seconds, 2),
         "archs_per_minute": round(summary.per_minute, 2),
         "val_majority_acc": round(majority_acc, 3),
+        "val_acc_noise": round(noise, 3),
     }
     if acc.size:
         report.update(
@@ -288,12 +303,14 @@ def proxy_report(
 
 
 def informative(report: dict[str, Any]) -> bool:
-    """True when the proxy accuracies spread enough to rank: at least 3 distinct values, a
-    standard deviation of 1 percentage point or more, and a median above the majority class."""
+    """True when the proxy accuracies can rank architectures: the median architecture beats
+    the majority class by at least two binomial standard errors of the validation set
+    (``val_acc_noise``), and accuracies spread by at least one such standard error."""
+    noise = report.get("val_acc_noise", 0.0)
     return (
         report.get("val_acc_distinct", 0) >= 3
-        and report.get("val_acc_std", 0.0) >= 1.0
-        and report.get("val_acc_median", 0.0) > report.get("val_majority_acc", 100.0)
+        and report.get("val_acc_median", 0.0) - report.get("val_majority_acc", 100.0) >= 2 * noise
+        and report.get("val_acc_std", 0.0) >= noise
     )
 
 
@@ -334,6 +351,7 @@ def run_proxy(
         )
     digest = data_digest(arrays)
     majority = 100.0 * float(np.bincount(arrays.val_y).max()) / max(1, len(arrays.val_y))
+    val_images = len(arrays.val_y)
     device = accelerator(params)
     if device == "cuda" and params.executor.kind == "local":
         import torch
@@ -373,15 +391,15 @@ def run_proxy(
             executor.close()
     table = records_table(archs, summary.records, RESULT_COLUMNS)
     write_csv(out, table)
-    report = proxy_report(table, summary, majority_acc=majority, executor=described)
+    report = proxy_report(table, summary, majority_acc=majority, val_images=val_images, executor=described)
     report["informative"] = informative(report)
     if metrics:
         write_json(metrics, report)
     print(summary.line("proxy_train") + f" -> {out}")
     if report["ok"] and not report["informative"]:
         print(
-            f"proxy_train: warning: proxy accuracies barely spread (std {report.get('val_acc_std', 0):.2f} pp, "
-            f"median {report.get('val_acc_median', 0):.1f}% vs majority class {majority:.1f}%): the ranking is "
-            "not informative; train longer or on more data"
+            f"proxy_train: warning: proxy accuracies are not informative (median {report.get('val_acc_median', 0):.1f}% "
+            f"vs majority class {majority:.1f}%, std {report.get('val_acc_std', 0):.2f} pp, validation noise "
+            f"{report['val_acc_noise']:.2f} pp): train longer, at a higher resolution or on more data"
         )
     return table

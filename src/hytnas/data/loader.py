@@ -35,10 +35,10 @@ def augment_batch(x: np.ndarray, rng: np.random.Generator, crop_padding: int = 4
     """Random horizontal flip and random crop after zero padding, for ``n x h x w x c`` arrays.
 
     Each image gets its own flip (probability 1/2) and its own offsets in
-    ``[0, 2 * crop_padding]``. One gather through a sliding-window view does every crop.
+    ``[0, 2 * crop_padding]``; one gather through a sliding-window view does every crop.
 
     Returns:
-        ``n x h x w x c`` array of the same dtype (possibly a strided view of a new buffer).
+        A new ``n x h x w x c`` array of the same dtype.
     """
     n, h, w, c = x.shape
     p = int(crop_padding)
@@ -48,10 +48,10 @@ def augment_batch(x: np.ndarray, rng: np.random.Generator, crop_padding: int = 4
     padded = np.zeros((n, h + 2 * p, w + 2 * p, c), dtype=x.dtype)
     padded[:, p : p + h, p : p + w] = x
     windows = np.lib.stride_tricks.sliding_window_view(padded, (h, w), axis=(1, 2))  # n, 2p+1, 2p+1, c, h, w
-    out = windows[np.arange(n), dy, dx]  # n x c x h x w
+    out = np.ascontiguousarray(windows[np.arange(n), dy, dx].transpose(0, 2, 3, 1))  # n x h x w x c
     if flip.any():
-        out[flip] = out[flip][..., ::-1]
-    return out.transpose(0, 2, 3, 1)
+        out[flip] = out[flip][:, :, ::-1]
+    return out
 
 
 def batches(
@@ -89,11 +89,7 @@ def batches(
     labels = np.asarray(y, dtype=np.int64)
     for start in range(0, len(x), batch_size):
         index = order[start : start + batch_size]
-        if shuffle:
-            index_sorted = np.sort(index)  # memory maps read faster in file order
-            images = np.asarray(x[index_sorted])[np.argsort(np.argsort(index))]
-        else:
-            images = np.asarray(x[index[0] : index[-1] + 1])
+        images = np.asarray(x[index]) if shuffle else np.asarray(x[start : start + len(index)])
         if augment:
             images = augment_batch(images, rng, crop_padding)
         yield normalise(images, channels_last=channels_last), torch.from_numpy(labels[index])

@@ -21,7 +21,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence, TextIO
 
 import numpy as np
 import pandas as pd
@@ -166,7 +166,7 @@ def prepare_vww(
     out: str | Path,
     seed: int = 0,
     workers: int = 1,
-    log: Any = None,
+    log: TextIO | None = None,
 ) -> dict[str, Any]:
     """Labels, split and arrays of VWW from the configured source; returns flat metrics.
 
@@ -184,6 +184,12 @@ def prepare_vww(
     sources = sources_of(cfg, raw)
     val_ids = read_id_list(cfg.val_ids_file) if cfg.val_ids_file else None
     table, stats = build_vww(sources, rule, val_ids=val_ids, val_fraction=cfg.val_fraction, seed=seed)
+    counts = table["split"].value_counts()
+    if not counts.get("train", 0) or not counts.get("val", 0):
+        raise DataError(
+            f"prepare_data: the split leaves {counts.get('train', 0)} train and {counts.get('val', 0)} val images "
+            f"of {len(table)}; check data.val_ids_file or data.val_fraction"
+        )
     root = sources[0].root
     resolutions = resolutions_of(cfg)
     written, failures = write_arrays([root / f for f in table["file"]], resolutions, out, workers=workers)
@@ -211,9 +217,4 @@ def prepare_vww(
     if val_ids is not None:
         metrics["val_ids_unmatched"] = len(val_ids - set(table["image_id"].tolist()))
     metrics["resolution"] = cfg.resolution
-    if metrics["val_images"] == 0 or metrics["train_images"] == 0:
-        raise DataError(
-            f"prepare_data: the split left {metrics['train_images']} train and {metrics['val_images']} val images; "
-            "check data.val_ids_file or data.val_fraction"
-        )
     return metrics

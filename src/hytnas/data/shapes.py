@@ -133,38 +133,13 @@ POSES = ("stand", "walk", "run", "wave", "sit", "bend", "lie")
 _POSE_P = (0.26, 0.22, 0.1, 0.14, 0.12, 0.1, 0.06)
 
 
-def person(rng: Rng, height: float) -> list[Part]:
-    """An articulated figure (head, hair, neck, torso, two-segment arms and legs, hands, feet).
+def _pose_angles(rng: Rng, pose: str, side: bool) -> tuple[float, list[float], list[float], list[float], list[float]]:
+    """Torso lean and per-limb angles (radians) of a pose: ``lean, arms, elbows, legs, knees``.
 
-    Args:
-        height: standing height in pixels (the figure's extent depends on its pose).
+    Limbs are measured from straight down, positive towards +x (the facing direction in side
+    view); index 0 is the left or far limb, 1 the right or near one. Elbow and knee angles
+    are bends relative to the upper segment.
     """
-    child = rng.random() < 0.15
-    u = height / (5.8 if child else 7.4)  # head height
-    pose = POSES[rng.choice(len(POSES), p=_POSE_P)]
-    side = pose in ("walk", "run", "sit", "bend") or rng.random() < 0.3
-    width_k = rng.uniform(0.85, 1.25)
-    view = rng.uniform(0.45, 0.65) if side else rng.uniform(0.85, 1.05)
-    jitter = lambda: rng.uniform(0.92, 1.08)  # noqa: E731
-
-    skin = skin_colour(rng)
-    hair = HAIR[rng.integers(len(HAIR))]
-    shirt = random_colour(rng)
-    trousers = random_colour(rng, value=(0.08, 0.8)) if rng.random() < 0.7 else random_colour(rng)
-    shoes = shade(random_colour(rng, value=(0.05, 0.5)), 1.0)
-    sleeves = rng.choice(["short", "long", "none"], p=[0.45, 0.4, 0.15])
-    legwear = rng.choice(["trousers", "shorts", "skirt"], p=[0.6, 0.2, 0.2])
-    hat = rng.random() < 0.15
-    long_hair = rng.random() < 0.3
-
-    upper_arm, forearm = 1.45 * u * jitter(), 1.3 * u * jitter()
-    thigh, shin = 1.95 * u * jitter(), 1.9 * u * jitter()
-    torso_len = 2.6 * u * jitter()
-    arm_w, fore_w = 0.5 * u * width_k, 0.42 * u * width_k
-    thigh_w, shin_w = 0.68 * u * width_k, 0.5 * u * width_k
-    shoulder_w, hip_w = 1.8 * u * width_k * view, 1.3 * u * width_k * view
-
-    # Angles: limbs measured from straight down, positive towards +x (facing direction).
     lean = rng.normal(0.0, 0.05)
     arms = [0.0, 0.0]
     elbows = [0.0, 0.0]
@@ -211,6 +186,44 @@ def person(rng: Rng, height: float) -> list[Part]:
         knees = [rng.uniform(0.0, 1.2), rng.uniform(0.0, 1.2)]
         arms = [rng.uniform(-0.3, 0.6), rng.uniform(-0.3, 0.8)]
         elbows = [rng.uniform(0.0, 0.8), rng.uniform(0.0, 0.8)]
+
+    return lean, arms, elbows, legs, knees
+
+
+def person(rng: Rng, height: float) -> list[Part]:
+    """An articulated figure (head, hair, neck, torso, two-segment arms and legs, hands, feet).
+
+    Args:
+        height: standing height in pixels (the figure's extent depends on its pose).
+    """
+    child = rng.random() < 0.15
+    u = height / (5.8 if child else 7.4)  # head height
+    pose = POSES[rng.choice(len(POSES), p=_POSE_P)]
+    side = pose in ("walk", "run", "sit", "bend") or rng.random() < 0.3
+    width_k = rng.uniform(0.85, 1.25)
+    view = rng.uniform(0.45, 0.65) if side else rng.uniform(0.85, 1.05)
+
+    skin = skin_colour(rng)
+    hair = HAIR[rng.integers(len(HAIR))]
+    shirt = random_colour(rng)
+    trousers = random_colour(rng, value=(0.08, 0.8)) if rng.random() < 0.7 else random_colour(rng)
+    shoes = random_colour(rng, value=(0.05, 0.5))
+    sleeves = rng.choice(["short", "long", "none"], p=[0.45, 0.4, 0.15])
+    legwear = rng.choice(["trousers", "shorts", "skirt"], p=[0.6, 0.2, 0.2])
+    hat = rng.random() < 0.15
+    long_hair = rng.random() < 0.3
+
+    def jitter() -> float:
+        return float(rng.uniform(0.92, 1.08))
+
+    upper_arm, forearm = 1.45 * u * jitter(), 1.3 * u * jitter()
+    thigh, shin = 1.95 * u * jitter(), 1.9 * u * jitter()
+    torso_len = 2.6 * u * jitter()
+    arm_w, fore_w = 0.5 * u * width_k, 0.42 * u * width_k
+    thigh_w, shin_w = 0.68 * u * width_k, 0.5 * u * width_k
+    shoulder_w, hip_w = 1.8 * u * width_k * view, 1.3 * u * width_k * view
+
+    lean, arms, elbows, legs, knees = _pose_angles(rng, pose, side)
 
     pelvis = np.zeros(2)
     up = -_down(-lean)  # torso direction (y down, so up is -y)

@@ -54,6 +54,7 @@ from hytnas.io import write_text
 
 GENERATOR_VERSION = 1
 _JPEG_QUALITY = (70, 95)
+_POOL_MIN_IMAGES = 100  # below this, starting worker processes costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -433,7 +434,7 @@ def generate(
         jobs = [(seed, chunk, size, str(image_dir)) for chunk in _chunks(ids, 25)]
         results: dict[int, list[dict[str, Any]]] = {}
         bar = tqdm(total=images, desc="synth", unit="img", disable=None)
-        if workers > 1:
+        if workers > 1 and images >= _POOL_MIN_IMAGES:
             with multiprocessing.get_context("spawn").Pool(workers) as pool:
                 for part in pool.imap_unordered(_render_chunk, jobs):
                     results.update(part)

@@ -10,7 +10,6 @@ measures everything again (records of other settings stay in the store, unused).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -140,7 +139,3 @@ def measure(
     print(summary.line("measure_latency") + f" -> {out}")
     return table
 
-
-def load_source(cell: str) -> dict[str, Any]:
-    """Parse a table's ``source`` cell back into a dict."""
-    return json.loads(cell)

@@ -17,6 +17,7 @@ from hytnas.search.hypervolume import (
     hv_curve,
     hypervolume,
     reference_front,
+    reference_hv,
 )
 from hytnas.search.ledger import History, Ledger
 from hytnas.search.pareto import nondominated_fronts, pareto_mask
@@ -50,6 +51,7 @@ __all__ = [
     "nondominated_fronts",
     "pareto_mask",
     "reference_front",
+    "reference_hv",
     "register_strategy",
     "strategy_options",
 ]

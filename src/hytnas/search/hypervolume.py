@@ -160,6 +160,11 @@ def front_hv(front: np.ndarray, bounds: Bounds, ref: float | Sequence[float] = R
     return hypervolume(bounds.normalise(front), ref)
 
 
+def reference_hv(runs: Iterable[History | np.ndarray], bounds: Bounds, ref: float | Sequence[float] = REF) -> float:
+    """HV of the front pooled from several runs (the "reference" that curves are fractions of)."""
+    return front_hv(reference_front(runs), bounds, ref)
+
+
 def evaluations_to_reach(curve: np.ndarray, target_hv: float, budget: int | None = None) -> int:
     """Fewest evaluations whose HV reaches ``target_hv``; ``budget + 1`` if never reached.
 

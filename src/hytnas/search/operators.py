@@ -54,7 +54,7 @@ class IndexProblem(PymooProblem):
         self.archive_F: list[np.ndarray] = []
 
     def _evaluate(self, x: np.ndarray, out: dict[str, Any], *args: Any, **kwargs: Any) -> None:
-        X = np.clip(np.rint(x).astype(np.int64), self.xl, self.xu)
+        X = np.clip(np.rint(x), self.xl, self.xu).astype(np.int64)
         F = np.asarray(self.function(X), dtype=np.float64)
         if self.keep:
             self.archive_X.append(X)

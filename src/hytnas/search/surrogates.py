@@ -8,7 +8,7 @@ better) and scaled so the training points lie in ``[0, 1]``:
   scores of the training points (0 = ranked above every training point, 1 = below every
   one, linear in between and outside); mean and standard deviation are over the members.
 - :class:`GaussianProcess` (GP-MOBO): ``z`` is the min-max normalised objective; mean and
-  standard deviation are the GP's posterior.
+  standard deviation are the posterior of a BoTorch GP.
 
 ``targets(y)`` puts training values in the same space, so the acquisition and the
 evaluated front are compared in one frame. Public ``fit``/``predict`` wrap protected
@@ -18,15 +18,17 @@ thread pool through :func:`fit_all` and :func:`predict_all`.
 
 from __future__ import annotations
 
+import ctypes
+import threading
 import warnings
 from abc import ABC, abstractmethod
 from concurrent.futures import Executor
 from dataclasses import dataclass
+from contextlib import contextmanager
 from functools import partial
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
-from scipy.stats import rankdata
 
 from hytnas.errors import ConfigError
 
@@ -132,6 +134,8 @@ def predict_all(
 
 def normalised_rank(y: np.ndarray) -> np.ndarray:
     """``(n,)`` values -> ``(n,)`` ranks scaled to ``[0, 1]``, lowest value 0, ties averaged."""
+    from scipy.stats import rankdata  # lazy: scipy.stats takes most of a second to import
+
     y = np.asarray(y, dtype=np.float64)
     if len(y) < 2:
         return np.zeros(len(y))
@@ -163,6 +167,25 @@ def draw_ranker_params(size: int, rng: np.random.Generator) -> list[RankerParams
     return out
 
 
+def _boost(booster: Any, data: Any, rounds: int) -> None:
+    """``rounds`` boosting rounds: ``xgb.train`` without its callbacks and final reset.
+
+    After a first round through the public ``Booster.update`` (which checks the features),
+    rounds go straight to ``XGBoosterUpdateOneIter``: ``update`` re-reads the feature names
+    and types on every round, about 30% of the fitting time on a few hundred rows. Same
+    trees either way; falls back to ``update`` if the private handle is missing.
+    """
+    booster.update(data, 0)
+    try:
+        from xgboost.core import _LIB, _check_call
+    except ImportError:  # pragma: no cover - other xgboost versions
+        for iteration in range(1, rounds):
+            booster.update(data, iteration)
+        return
+    for iteration in range(1, rounds):
+        _check_call(_LIB.XGBoosterUpdateOneIter(booster.handle, ctypes.c_int(iteration), data.handle))
+
+
 class _Ranker:
     """One XGBoost pairwise ranker mapping raw scores to normalised ranks."""
 
@@ -177,21 +200,26 @@ class _Ranker:
         return float(self.params.n_estimators * (1 + self.params.max_depth))
 
     def fit(self, Xf: np.ndarray, relevance: np.ndarray) -> "_Ranker":
+        """Fit on ``n x d`` float32 features and ``(n,)`` relevance (higher = better), one query."""
         import xgboost as xgb
 
-        model = xgb.XGBRanker(
-            objective="rank:pairwise",
-            n_estimators=self.params.n_estimators,
-            max_depth=self.params.max_depth,
-            learning_rate=self.params.learning_rate,
-            tree_method="hist",
-            lambdarank_pair_method="mean",
-            lambdarank_num_pair_per_sample=1,
-            n_jobs=1,
-            random_state=self.params.seed,
-        )
-        model.fit(Xf, relevance, qid=np.zeros(len(Xf), dtype=np.int64))
-        self._booster = model.get_booster()
+        # XGBoost's native API (XGBRanker's settings, without the scikit-learn wrapper's
+        # per-fit overhead); one thread each, also for the DMatrix (its default is all cores).
+        data = xgb.DMatrix(Xf, label=relevance, nthread=1)
+        data.set_group([len(Xf)])
+        params = {
+            "objective": "rank:pairwise",
+            "max_depth": self.params.max_depth,
+            "learning_rate": self.params.learning_rate,
+            "tree_method": "hist",
+            "lambdarank_pair_method": "mean",
+            "lambdarank_num_pair_per_sample": 1,
+            "nthread": 1,
+            "seed": self.params.seed,
+        }
+        booster = xgb.Booster(params, [data])
+        _boost(booster, data, self.params.n_estimators)
+        self._booster = booster
         self._sorted = np.sort(self._scores(Xf))
         return self
 
@@ -230,6 +258,8 @@ class RankEnsemble(Surrogate):
         return normalised_rank(y)
 
     def _fit_jobs(self, X: np.ndarray, y: np.ndarray) -> list[Job]:
+        from scipy.stats import rankdata
+
         Xf = self.encode(X).astype(np.float32)
         # Relevance: higher is better, so the best (lowest) value gets n - 1.
         relevance = (len(y) - 1) - (rankdata(y, method="min") - 1)
@@ -244,20 +274,64 @@ class RankEnsemble(Surrogate):
         return Z.mean(axis=0), Z.std(axis=0)
 
 
-class GaussianProcess(Surrogate):
-    """GP-MOBO surrogate: scikit-learn GP, Matern 5/2 with one length scale per dimension.
+_TORCH_LOCK = threading.Lock()
+_TORCH_DEPTH = 0
+_TORCH_SAVED = 1
 
-    Targets are min-max normalised; kernel hyperparameters are refit every time by maximum
-    marginal likelihood, starting from the previous fit's values.
+
+@contextmanager
+def torch_threads(n: int) -> Iterator[None]:
+    """Run the block with torch's intra-op thread count set to ``n``, then restore it.
+
+    Torch's pool is process-wide; GP fits on a few hundred points gain nothing from more
+    than one thread and, on a loaded machine, lose 10x to spinning threads. Safe to nest
+    and to enter from several threads: the outermost entry sets, the last exit restores.
+    """
+    import torch
+
+    global _TORCH_DEPTH, _TORCH_SAVED
+    with _TORCH_LOCK:
+        if _TORCH_DEPTH == 0:
+            _TORCH_SAVED = torch.get_num_threads()
+            torch.set_num_threads(int(n))
+        _TORCH_DEPTH += 1
+    try:
+        yield
+    finally:
+        with _TORCH_LOCK:
+            _TORCH_DEPTH -= 1
+            if _TORCH_DEPTH == 0:
+                torch.set_num_threads(_TORCH_SAVED)
+
+
+class GaussianProcess(Surrogate):
+    """GP-MOBO surrogate: BoTorch ``SingleTaskGP`` (its default kernel and priors, outcome
+    standardised) on the ``[0, 1]`` encoding, targets min-max normalised.
+
+    Kernel hyperparameters are refit by maximum marginal likelihood every time, starting
+    from the previous fit's values (``first_maxiter`` L-BFGS steps for the first fit,
+    ``maxiter`` after), which keeps a 500-evaluation run affordable. No randomness is
+    involved (``seed`` is accepted for a uniform interface). Torch runs on one thread
+    while fitting and predicting (:func:`torch_threads`).
     """
 
-    def __init__(self, cardinalities: np.ndarray, seed: int | Sequence[int] = 0) -> None:
+    def __init__(
+        self, cardinalities: np.ndarray, seed: int | Sequence[int] = 0, maxiter: int = 20, first_maxiter: int = 200
+    ) -> None:
         super().__init__(cardinalities)
-        self._seed = int(np.random.default_rng(seed).integers(0, 2**31 - 1))
-        self._kernel: Any = None
-        self._gp: Any = None
+        self.maxiter = int(maxiter)
+        self.first_maxiter = int(first_maxiter)
+        self._state: Any = None
+        self._model: Any = None
         self._lo = 0.0
         self._span = 1.0
+
+    @property
+    def model(self) -> Any:
+        """The fitted BoTorch model (for acquisition functions that need it)."""
+        if self._model is None:
+            raise RuntimeError("surrogate used before fit")
+        return self._model
 
     def targets(self, y: np.ndarray) -> np.ndarray:
         return (np.asarray(y, dtype=np.float64) - self._lo) / self._span
@@ -266,30 +340,51 @@ class GaussianProcess(Surrogate):
         return [(1.0, partial(self._fit, X, y))]
 
     def _predict_jobs(self, X: np.ndarray) -> list[Job]:
-        return [(1.0, partial(self._gp.predict, self.encode(X), return_std=True))]
+        return [(1.0, partial(self._posterior, X))]
 
     def _combine(self, parts: list[Any]) -> tuple[np.ndarray, np.ndarray]:
-        mean, std = parts[0]
-        return np.asarray(mean, dtype=np.float64), np.asarray(std, dtype=np.float64)
+        return parts[0]
 
     def _fit(self, X: np.ndarray, y: np.ndarray) -> None:
-        from sklearn.exceptions import ConvergenceWarning
-        from sklearn.gaussian_process import GaussianProcessRegressor
-        from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
+        with torch_threads(1):
+            self._fit_torch(X, y)
+
+    def _fit_torch(self, X: np.ndarray, y: np.ndarray) -> None:
+        import torch
+        from botorch.models import SingleTaskGP
+        from botorch.models.transforms import Standardize
+        from botorch.optim.fit import fit_gpytorch_mll_scipy
+        from gpytorch.mlls import ExactMarginalLogLikelihood
 
         self._lo = float(y.min())
         self._span = max(float(y.max() - y.min()), 1e-12)
-        if self._kernel is None:
-            d = X.shape[1]
-            self._kernel = ConstantKernel(1.0, (1e-3, 1e3)) * Matern(
-                length_scale=np.full(d, 0.5), length_scale_bounds=(1e-2, 1e2), nu=2.5
-            ) + WhiteKernel(1e-3, (1e-8, 1e-1))
-        gp = GaussianProcessRegressor(
-            kernel=self._kernel, normalize_y=True, n_restarts_optimizer=0, random_state=self._seed
-        )
+        train_x = torch.as_tensor(self.encode(X), dtype=torch.float64)
+        train_y = torch.as_tensor(self.targets(y), dtype=torch.float64).unsqueeze(-1)
+        model = SingleTaskGP(train_x, train_y, outcome_transform=Standardize(m=1))
+        if self._state is not None:
+            model.covar_module.load_state_dict(self._state[0])
+            model.likelihood.load_state_dict(self._state[1])
+        mll = ExactMarginalLogLikelihood(model.likelihood, model)
+        maxiter = self.first_maxiter if self._state is None else self.maxiter
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            gp.fit(self.encode(X), self.targets(y))
-        self._gp = gp
-        self._kernel = gp.kernel_
+            warnings.simplefilter("ignore")
+            try:
+                fit_gpytorch_mll_scipy(mll, options={"maxiter": maxiter})
+            except Exception:  # numerical trouble: keep the starting hyperparameters
+                if self._state is None:
+                    raise
+                model.covar_module.load_state_dict(self._state[0])
+                model.likelihood.load_state_dict(self._state[1])
+        model.eval()
+        self._state = (model.covar_module.state_dict(), model.likelihood.state_dict())
+        self._model = model
 
+    def _posterior(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        import torch
+
+        with torch_threads(1), torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            post = self._model.posterior(torch.as_tensor(self.encode(X), dtype=torch.float64))
+            mean = post.mean.squeeze(-1).numpy().astype(np.float64)
+            std = post.variance.clamp_min(0.0).sqrt().squeeze(-1).numpy().astype(np.float64)
+        return mean, std

@@ -8,6 +8,7 @@ from hytnas.errors import ConfigError
 from hytnas.search.strategies.base import Callback, Strategy, derive_seed, initial_design
 from hytnas.search.strategies.mobo import GPMOBO, BatchMOBO, HyTNAS
 from hytnas.search.strategies.nsga2 import NSGA2Search
+from hytnas.search.strategies.qnehvi import QNEHVI
 from hytnas.search.strategies.random_search import RandomSearch
 
 _REGISTRY: dict[str, type[Strategy]] = {}
@@ -49,7 +50,7 @@ def strategy_options(name: str, candidates: Mapping[str, Any]) -> dict[str, Any]
     return {k: v for k, v in candidates.items() if k in accepted}
 
 
-for _cls in (RandomSearch, NSGA2Search, GPMOBO, HyTNAS):
+for _cls in (RandomSearch, NSGA2Search, GPMOBO, HyTNAS, QNEHVI):
     register_strategy(_cls)
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "GPMOBO",
     "HyTNAS",
     "NSGA2Search",
+    "QNEHVI",
     "RandomSearch",
     "Strategy",
     "derive_seed",

@@ -21,7 +21,7 @@ from __future__ import annotations
 import time
 from abc import abstractmethod
 from concurrent.futures import Executor, ThreadPoolExecutor
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import numpy as np
@@ -42,7 +42,14 @@ from hytnas.search.strategies.base import (
     non_negative_float,
     positive_int,
 )
-from hytnas.search.surrogates import GaussianProcess, RankEnsemble, Surrogate, fit_all, predict_all
+from hytnas.search.surrogates import (
+    GaussianProcess,
+    RankEnsemble,
+    Surrogate,
+    fit_all,
+    predict_all,
+    torch_threads,
+)
 
 SELECTION_REF = 1.1
 """Reference point of the HVI selection in score space (evaluated points lie in [0, 1])."""
@@ -82,6 +89,10 @@ class BatchMOBO(Strategy):
     def _make_surrogates(self, problem: Problem, seed: int) -> list[Surrogate]:
         """One fresh surrogate per objective."""
 
+    def _context(self) -> AbstractContextManager[Any]:
+        """Context the whole run executes in (e.g. a thread setting)."""
+        return nullcontext()
+
     def _run(self, problem: Problem, ledger: Ledger, seed: int, callback: Callback) -> dict[str, float]:
         opts = self.options
         timings = {"surrogate": 0.0, "acquisition": 0.0, "selection": 0.0}
@@ -90,7 +101,7 @@ class BatchMOBO(Strategy):
         surrogates = self._make_surrogates(problem, seed)
         fill_rng = np.random.default_rng([seed, STREAM_FILL])
         pool = ThreadPoolExecutor(opts["n_jobs"]) if opts["n_jobs"] > 1 else nullcontext(None)
-        with pool as executor:
+        with self._context(), pool as executor:
             iteration = 1
             while not ledger.exhausted:
                 k = min(opts["batch"], int(ledger.remaining or 0))
@@ -138,10 +149,10 @@ class BatchMOBO(Strategy):
         fronts = nondominated_fronts(CA)
         kept = np.concatenate(fronts[: opts["fronts"]]) if fronts else np.empty(0, dtype=np.int64)
         pick = hvi_greedy_select(CA[kept], Z[pareto_mask(Z)], SELECTION_REF, k)
-        chosen = list(kept[pick])
-        if len(chosen) < k:  # later fronts, in order
-            rest = [i for i in np.concatenate(fronts) if i not in set(chosen)] if fronts else []
-            chosen += rest[: k - len(chosen)]
+        chosen = [int(i) for i in kept[pick]]
+        if len(chosen) < k and fronts:  # later fronts, in order
+            taken = set(chosen)
+            chosen += [int(i) for i in np.concatenate(fronts) if int(i) not in taken][: k - len(chosen)]
         t3 = time.perf_counter()
         timings["surrogate"] += t1 - t0
         timings["acquisition"] += t2 - t1
@@ -199,10 +210,11 @@ class HyTNAS(BatchMOBO):
 
 
 class GPMOBO(BatchMOBO):
-    """The same loop with one Gaussian process per objective (scikit-learn, Matern 5/2 ARD).
+    """The same loop with one Gaussian process per objective (BoTorch ``SingleTaskGP``).
 
     Options: ``initial``, ``batch``, ``ucb_beta``, ``pop_size``, ``n_gen``, ``fronts``,
-    ``n_jobs`` (threads: the objectives' GPs fit side by side).
+    ``n_jobs`` (threads: the objectives' GPs fit and predict side by side). Torch runs
+    single-threaded during the run (restored after).
     """
 
     name = "gp-mobo"
@@ -221,6 +233,9 @@ class GPMOBO(BatchMOBO):
         super().__init__(
             initial=initial, batch=batch, ucb_beta=ucb_beta, pop_size=pop_size, n_gen=n_gen, fronts=fronts, n_jobs=n_jobs
         )
+
+    def _context(self) -> AbstractContextManager[Any]:
+        return torch_threads(1)
 
     def _make_surrogates(self, problem: Problem, seed: int) -> list[Surrogate]:
         return [GaussianProcess(problem.cardinalities, (seed, STREAM_SURROGATE, j)) for j in range(problem.n_obj)]

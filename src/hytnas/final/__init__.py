@@ -1,0 +1,49 @@
+"""Final training and Table II: HyT-NAS-BL, -BA and -O against published networks.
+
+::
+
+    from hytnas.final import read_pareto, select, run_final, FinalPaths
+    picks = select(read_pareto("reports/search/pareto_hytnas.csv", get_space("table1")))
+    run = run_final(params, "reports/search/pareto_hytnas.csv", FinalPaths())
+
+Modules: :mod:`~hytnas.final.selection` (BL/BA/O and constraints),
+:mod:`~hytnas.final.networks` (picks and baselines as buildable descriptions),
+:mod:`~hytnas.final.task` (train one network; time one network),
+:mod:`~hytnas.final.export` (ONNX export and onnxruntime check),
+:mod:`~hytnas.final.summary` (seeds -> mean/std, headline, metrics),
+:mod:`~hytnas.final.table` (``table2.md``), :mod:`~hytnas.final.paper_table2` (the paper's
+figures), :mod:`~hytnas.final.curves` (DVCLive), :mod:`~hytnas.final.figure`,
+:mod:`~hytnas.final.stage` (the stage).
+"""
+
+from hytnas.final.export import OnnxCheck, check_onnx, export_onnx
+from hytnas.final.networks import FinalNetwork, baseline_networks, picked_networks
+from hytnas.final.paper_table2 import PAPER_TABLE2, PaperRow, paper_row
+from hytnas.final.selection import Pick, SelectionError, knee_distances, read_pareto, select
+from hytnas.final.stage import FinalPaths, FinalRun, plan_networks, run_final
+from hytnas.final.task import LatencyPayload, TrainPayload, final_latency_task, final_train_task
+
+__all__ = [
+    "FinalNetwork",
+    "FinalPaths",
+    "FinalRun",
+    "LatencyPayload",
+    "OnnxCheck",
+    "PAPER_TABLE2",
+    "PaperRow",
+    "Pick",
+    "SelectionError",
+    "TrainPayload",
+    "baseline_networks",
+    "check_onnx",
+    "export_onnx",
+    "final_latency_task",
+    "final_train_task",
+    "knee_distances",
+    "paper_row",
+    "picked_networks",
+    "plan_networks",
+    "read_pareto",
+    "run_final",
+    "select",
+]

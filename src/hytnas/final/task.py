@@ -1,0 +1,218 @@
+"""The two per-network tasks of ``train_final``, run by an executor's workers.
+
+- :func:`final_train_task`: train one network for one seed with the shared training loop
+  (:func:`hytnas.train.train`), count its parameters and MACs, save its weights and its ONNX
+  export (checked with onnxruntime) into the job's artifact folder, and return the numbers
+  with the per-epoch history.
+- :func:`final_latency_task`: time one network under the latency protocol
+  (:func:`hytnas.latency.protocol.time_model`), as the ``local`` latency backend does for the
+  search-space architectures of ``measure_latency``.
+
+Both return an outcome (:func:`hytnas.executor.outcome`); only the artifact files are written
+by the worker, each atomically, into a folder named by the job's key, so the driver alone
+writes the records and the stage's outputs.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import numpy as np
+
+from hytnas.executor import one_line, outcome
+from hytnas.final.networks import FinalNetwork
+from hytnas.latency.protocol import LatencyProtocol
+from hytnas.proxy import DataSource, train_subset
+from hytnas.train import Diverged, Recipe, arch_seed
+
+WEIGHTS_FILE = "weights.pt"
+ONNX_FILE = "model.onnx"
+EXPORT_VERSION = 1
+"""Bump when a change to the artifacts (weights format, export settings) must redo them."""
+
+RESULT_COLUMNS = ("val_acc", "best_val_acc", "val_loss", "train_loss", "epochs", "seconds", "images_per_second")
+
+
+@dataclass(frozen=True)
+class TrainPayload:
+    """One network, one seed.
+
+    Attributes:
+        network: what to build.
+        recipe: the training recipe (``epochs`` already set to ``final.epochs``).
+        seed: the run's seed (weights, data order, augmentation).
+        data: where the images come from (arrays at the training resolution).
+        augment: random flips and padded crops on training batches.
+        train_images: training subset size (``None``: all).
+        subset_seed: seed of the subset (shared by every network).
+        device: ``cpu`` or ``cuda``.
+        artifacts: folder for ``weights.pt`` and ``model.onnx`` (absolute; shared file system
+            with Dask).
+        macs_resolution: input side at which MACs are counted for the table, pixels.
+        onnx_opset: ONNX opset of the export.
+    """
+
+    network: FinalNetwork
+    recipe: Recipe
+    seed: int
+    data: DataSource
+    augment: bool
+    train_images: int | None
+    subset_seed: int
+    device: str
+    artifacts: str
+    macs_resolution: int = 224
+    onnx_opset: int = 17
+
+
+@dataclass(frozen=True)
+class LatencyPayload:
+    """One network to time under ``protocol`` with input and weight seed ``seed``."""
+
+    network: FinalNetwork
+    protocol: LatencyProtocol
+    seed: int = 0
+
+
+@functools.lru_cache(maxsize=2)
+def _load(data: DataSource) -> Any:
+    """The arrays of ``data``, loaded once per worker process."""
+    return data.load()
+
+
+def _batches(x: np.ndarray, y: np.ndarray, batch_size: int, *, augment: bool, shuffle: bool, seed: int) -> Iterator[Any]:
+    from hytnas.data.loader import batches
+
+    return iter(batches(x, y, batch_size, augment=augment, shuffle=shuffle, seed=seed, channels_last=True))
+
+
+def _is_oom(err: BaseException) -> bool:
+    text = str(err).lower()
+    return isinstance(err, MemoryError) or type(err).__name__ == "OutOfMemoryError" or "out of memory" in text
+
+
+def _fingerprint(threads: int) -> dict[str, Any]:
+    from hytnas.latency.fingerprint import fingerprint
+
+    return fingerprint(threads)
+
+
+def _save_weights(model: Any, path: Path) -> str:
+    """Save the state dict (contiguous tensors) atomically; return its SHA-256."""
+    import torch
+
+    from hytnas.io import atomic_open
+
+    state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    with atomic_open(path, "wb") as handle:
+        torch.save(state, handle)
+    return file_digest(path)
+
+
+def file_digest(path: str | Path) -> str:
+    """SHA-256 hex digest of a file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def final_train_task(payload: TrainPayload) -> dict[str, Any]:
+    """Train, measure and export one network; an outcome whose result holds
+    :data:`RESULT_COLUMNS`, ``params``, ``macs`` (at ``macs_resolution``), ``train_macs`` (at
+    the training resolution), ``weights_sha256``, the ONNX check (``onnx_max_abs_diff``, ... or
+    ``onnx_error``) and ``history`` (one dict per epoch). Failures: ``invalid_arch``,
+    ``diverged``, ``out_of_memory``."""
+    import torch
+
+    from hytnas.final.export import check_onnx, export_onnx
+    from hytnas.nn import count_macs, count_params
+    from hytnas.train import seed_everything, train
+
+    net = payload.network
+    source = {"device": payload.device, **_fingerprint(torch.get_num_threads())}
+    arrays = _load(payload.data)
+    train_x, train_y = arrays.train_x, arrays.train_y
+    if payload.train_images is not None and payload.train_images < len(train_y):
+        keep = train_subset(len(train_y), payload.train_images, payload.subset_seed)
+        train_x, train_y = train_x[keep], train_y[keep]
+    resolution = int(train_x.shape[1])
+    try:
+        seed_everything(payload.seed)
+        model = net.build()
+        model.eval()
+        with torch.inference_mode():
+            model(torch.zeros(2, 3, resolution, resolution))
+    except Exception as err:  # noqa: BLE001
+        if _is_oom(err):
+            return outcome("out_of_memory", one_line(err), source=source)
+        return outcome("invalid_arch", f"{net.label} does not build or run at {resolution} px: {one_line(err)}", source=source)
+
+    recipe = payload.recipe
+    steps = math.ceil(len(train_y) / recipe.batch_size)
+
+    def train_batches(epoch: int) -> Iterable[Any]:
+        seed = arch_seed(payload.seed, net.seed_id, f"epoch{epoch}")
+        return _batches(train_x, train_y, recipe.batch_size, augment=payload.augment, shuffle=True, seed=seed)
+
+    def val_batches() -> Iterable[Any]:
+        return _batches(arrays.val_x, arrays.val_y, 2 * recipe.batch_size, augment=False, shuffle=False, seed=0)
+
+    try:
+        result = train(model, train_batches, val_batches, recipe, steps_per_epoch=steps, seed=payload.seed, device=payload.device)
+    except Diverged as err:
+        return outcome("diverged", str(err), source=source)
+    except Exception as err:  # noqa: BLE001
+        if _is_oom(err):
+            return outcome("out_of_memory", one_line(err), source=source)
+        raise
+
+    model = model.cpu().float()
+    folder = Path(payload.artifacts)
+    values: dict[str, Any] = {
+        **result.summary(),
+        "params": count_params(model),
+        "macs": count_macs(model, payload.macs_resolution),
+        "train_macs": count_macs(model, resolution),
+        "train_images": int(len(train_y)),
+        "val_images": int(len(arrays.val_y)),
+        "weights_sha256": _save_weights(model, folder / WEIGHTS_FILE),
+    }
+    try:
+        export_onnx(model, folder / ONNX_FILE, resolution, opset=payload.onnx_opset)
+        values.update(check_onnx(folder / ONNX_FILE, model, resolution, threads=torch.get_num_threads()).to_result())
+    except Exception as err:  # noqa: BLE001 - a failed export must not lose the training
+        values["onnx_error"] = one_line(err)
+    values["history"] = [asdict(epoch) for epoch in result.history]
+    return outcome("ok", result=values, source=source)
+
+
+def final_latency_task(payload: LatencyPayload) -> dict[str, Any]:
+    """Build one network (weights seeded) and time it under the protocol; an outcome with the
+    :data:`~hytnas.latency.protocol.RESULT_COLUMNS`. Failures: ``invalid_arch``, ``out_of_memory``."""
+    import torch
+
+    from hytnas.latency.protocol import time_model
+
+    protocol = payload.protocol
+    source = {"backend": "local", "protocol": protocol.to_dict(), **_fingerprint(protocol.threads)}
+    try:
+        torch.manual_seed(payload.seed)
+        model = payload.network.build()
+    except Exception as err:  # noqa: BLE001
+        return outcome("invalid_arch", one_line(err), source=source)
+    try:
+        stats = time_model(model, protocol, seed=payload.seed)
+    except Exception as err:  # noqa: BLE001
+        if _is_oom(err):
+            return outcome("out_of_memory", one_line(err), source=source)
+        if isinstance(err, RuntimeError) and ("size" in str(err) or "shape" in str(err)):
+            return outcome("invalid_arch", f"does not run at {protocol.resolution} px: {one_line(err)}", source=source)
+        raise
+    return outcome("ok", result=stats.to_result(), source=source)

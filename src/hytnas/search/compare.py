@@ -1,0 +1,178 @@
+"""The strategy comparison of the paper's Fig. 4 and 5: many strategies, many seeds, one oracle.
+
+Every run is an independent job (oracle, strategy, seed) that a process pool runs; the
+oracle is described by a picklable factory, so workers build it themselves. Scoring happens
+in the driver: fixed bounds per oracle (a large uniform sample), HV curves in that frame,
+a reference front pooled from every run plus one long NSGA-II run, and the summary figures
+(HV at given evaluation counts, evaluations to reach a fraction of the reference HV).
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from typing import Any, Callable, Iterable, Protocol, Sequence
+
+import numpy as np
+
+from hytnas.search.hypervolume import REF, Bounds, bounds_from_sample, evaluations_to_reach, front_hv, hv_curve
+from hytnas.search.ledger import History
+from hytnas.search.pareto import pareto_mask
+from hytnas.search.problem import Problem
+from hytnas.search.strategies import get_strategy
+from hytnas.space import CategoricalSpace
+
+
+class OracleFactory(Protocol):
+    """Picklable description of an oracle; calling it builds ``(space, objective)``."""
+
+    name: str
+
+    def __call__(self) -> tuple[CategoricalSpace, Callable[[np.ndarray], np.ndarray]]: ...
+
+
+@dataclass(frozen=True)
+class SearchJob:
+    """One run: ``strategy`` with ``options`` on the oracle ``factory`` for ``budget`` evaluations."""
+
+    factory: Any
+    strategy: str
+    seed: int
+    budget: int
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def run_job(job: SearchJob) -> History:
+    """Build the oracle, run the strategy, return its history (runs in a worker process)."""
+    import torch
+
+    torch.set_num_threads(1)
+    space, objective = job.factory()
+    problem = Problem(space, objective, n_obj=2, names=("error_pct", "latency_ms"))
+    return get_strategy(job.strategy, **job.options).run(problem, job.budget, seed=job.seed)
+
+
+def run_jobs(jobs: Sequence[SearchJob], workers: int, progress: Callable[[SearchJob, History], None] | None = None) -> list[History]:
+    """Histories of ``jobs`` in order; ``workers`` spawned processes (1: in this process)."""
+    if workers <= 1 or len(jobs) <= 1:
+        out = []
+        for job in jobs:
+            out.append(run_job(job))
+            if progress:
+                progress(job, out[-1])
+        return out
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(run_job, job) for job in jobs]
+        results = []
+        for job, future in zip(jobs, futures):
+            results.append(future.result())
+            if progress:
+                progress(job, results[-1])
+        return results
+
+
+@dataclass
+class OracleComparison:
+    """All runs on one oracle, scored in one frame.
+
+    Attributes:
+        oracle: the oracle's name.
+        bounds: per-objective normalisation.
+        histories: one per (strategy, seed) run.
+        reference_front: ``k x m`` non-dominated objective values pooled from every run.
+        reference_hv: HV of ``reference_front``.
+        curves: ``(strategy, seed) -> (budget,)`` HV after each evaluation (padded).
+    """
+
+    oracle: str
+    bounds: Bounds
+    histories: list[History]
+    reference_front: np.ndarray
+    reference_hv: float
+    curves: dict[tuple[str, int], np.ndarray]
+
+
+def score(oracle: str, bounds: Bounds, histories: Iterable[History], extra_fronts: Iterable[np.ndarray] = (), ref: float = REF) -> OracleComparison:
+    """HV curves of every run and the pooled reference front (runs plus ``extra_fronts``)."""
+    histories = list(histories)
+    pooled = np.vstack([h.F for h in histories] + [np.asarray(f, dtype=np.float64) for f in extra_fronts])
+    front = pooled[pareto_mask(pooled)]
+    front = np.unique(front, axis=0)
+    curves = {(h.strategy, h.seed): hv_curve(h, bounds, ref, pad_to=h.budget) for h in histories}
+    return OracleComparison(oracle, bounds, histories, front, front_hv(front, bounds, ref), curves)
+
+
+def long_nsga2_front(factory: Any, budget: int, seed: int) -> np.ndarray:
+    """``k x m`` front of one long NSGA-II run (part of the reference front)."""
+    history = run_job(SearchJob(factory, "nsga2", seed, budget, {"pop_size": 100}))
+    return history.F[pareto_mask(history.F)]
+
+
+def summarize(comparison: OracleComparison, checkpoints: Sequence[int], targets: Sequence[float], baseline: str = "hytnas") -> dict[str, Any]:
+    """Per strategy: HV fraction at ``checkpoints`` (mean, std over seeds), evaluations to
+    reach each target fraction of the reference HV (median over seeds; not reached counts as
+    budget + 1), the ratio of those to ``baseline``'s, and wall time.
+
+    Returns a nested dict ``{strategy: {...}}`` with flat, DVC-friendly leaves.
+    """
+    out: dict[str, Any] = {}
+    strategies = sorted({s for s, _ in comparison.curves})
+    ref_hv = comparison.reference_hv
+    reach: dict[str, dict[float, float]] = {}
+    for strategy in strategies:
+        runs = {seed: curve for (s, seed), curve in comparison.curves.items() if s == strategy}
+        walls = [h.wall_time for h in comparison.histories if h.strategy == strategy]
+        entry: dict[str, Any] = {"seeds": len(runs), "wall_s_mean": float(np.mean(walls))}
+        for n in checkpoints:
+            values = [c[min(n, len(c)) - 1] / ref_hv for c in runs.values() if len(c) >= 1]
+            if all(len(c) >= n for c in runs.values()):
+                entry[f"hv_at_{n}_mean"] = float(np.mean(values))
+                entry[f"hv_at_{n}_std"] = float(np.std(values))
+        reach[strategy] = {}
+        for target in targets:
+            evals = [evaluations_to_reach(c, target * ref_hv, budget=len(c)) for c in runs.values()]
+            median = float(np.median(evals))
+            reach[strategy][target] = median
+            budget = max(len(c) for c in runs.values())
+            entry[f"evals_to_{round(target * 100)}pct_median"] = median
+            entry[f"reached_{round(target * 100)}pct_runs"] = int(sum(e <= budget for e in evals))
+        out[strategy] = entry
+    if baseline in reach:
+        for strategy in strategies:
+            for target in targets:
+                ratio = reach[strategy][target] / reach[baseline][target]
+                out[strategy][f"evals_ratio_to_{baseline}_{round(target * 100)}pct"] = float(ratio)
+    return out
+
+
+def pooled_front(histories: Iterable[History]) -> tuple[np.ndarray, np.ndarray]:
+    """``(X, F)``: distinct non-dominated evaluations pooled over ``histories`` (``k x d``, ``k x m``)."""
+    histories = list(histories)
+    X = np.vstack([h.X for h in histories])
+    F = np.vstack([h.F for h in histories])
+    _, first = np.unique(X, axis=0, return_index=True)
+    first = np.sort(first)
+    X, F = X[first], F[first]
+    mask = pareto_mask(F)
+    order = np.argsort(F[mask][:, 1], kind="stable")
+    return X[mask][order], F[mask][order]
+
+
+def uniform_bounds(factory: Any, n: int, seed: int) -> Bounds:
+    """Fixed normalisation of an oracle from ``n`` uniform genomes."""
+    space, objective = factory()
+    return bounds_from_sample(objective, space, n=n, seed=seed)
+
+
+__all__ = [
+    "OracleComparison",
+    "SearchJob",
+    "long_nsga2_front",
+    "pooled_front",
+    "run_job",
+    "run_jobs",
+    "score",
+    "summarize",
+    "uniform_bounds",
+]
