@@ -119,3 +119,10 @@ def test_workers_without_the_resources_are_refused() -> None:
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1", dashboard_address=None, silence_logs=50) as cluster:
         with pytest.raises(ExecutorError, match='offers the resources threads=1; start workers with `dask worker .* --resources "threads=1"`'):
             DaskExecutor(cluster.scheduler_address, threads=1, timeout=5)
+
+
+def test_workers_that_always_die_stop_the_run_with_one_line() -> None:
+    with LocalExecutor(2, 1) as executor:
+        executor.MAX_BREAKS = 2
+        with pytest.raises(ExecutorError, match="died 2 times in a row without finishing a task"):
+            list(executor.map_unordered(echo_or_die, [Task(f"d{i}", "die") for i in range(4)]))

@@ -13,10 +13,10 @@ from hytnas.proxy import (
     ProxyPayload,
     SyntheticData,
     data_digest,
-    informative,
     proxy_inputs,
     proxy_task,
     run_proxy,
+    spread_above_noise,
 )
 from hytnas.space import get_space
 from hytnas.store import make_key
@@ -75,14 +75,14 @@ def test_table_report_and_store_reuse(tmp_path: Path) -> None:
     assert (table["status"] == "ok").all() and table["val_acc"].between(0, 100).all()
     report = json.loads((tmp_path / "proxy.json").read_text())
     assert (report["architectures"], report["ok"], report["failed"], report["trained"]) == (2, 2, 0, 2)
-    assert report["val_acc_noise"] > 0 and "informative" in report
+    assert report["val_acc_noise"] > 0 and "spread_above_noise" in report
     again = run_proxy(params, archs, executor=InlineExecutor(), **kwargs)
     pd.testing.assert_frame_equal(table, again)
     assert json.loads((tmp_path / "proxy.json").read_text())["trained"] == 0
 
 
-def test_chance_level_accuracies_are_not_informative() -> None:
+def test_chance_level_accuracies_are_flagged() -> None:
     flat = {"val_acc_distinct": 10, "val_acc_median": 53.0, "val_majority_acc": 52.9, "val_acc_std": 3.0, "val_acc_noise": 2.3}
-    assert not informative(flat)
-    assert informative({**flat, "val_acc_median": 62.0})
-    assert not informative({**flat, "val_acc_median": 62.0, "val_acc_std": 1.0})
+    assert not spread_above_noise(flat)
+    assert spread_above_noise({**flat, "val_acc_median": 62.0})
+    assert not spread_above_noise({**flat, "val_acc_median": 62.0, "val_acc_std": 1.0})

@@ -131,3 +131,17 @@ def test_recipe_from_config_and_arch_seed() -> None:
     assert (recipe.epochs, recipe.lr, recipe.optimizer) == (3, 0.01, "adamw")
     assert arch_seed(0, "a") == arch_seed(0, "a") != arch_seed(0, "b") != arch_seed(1, "a")
     assert 0 <= arch_seed(5, "x", "proxy") < 2**31
+
+
+def test_eval_every_evaluates_only_those_epochs_and_the_last() -> None:
+    train_batches, val_batches, steps = random_data(n=32)
+    calls = []
+
+    def counted():
+        calls.append(1)
+        return val_batches()
+
+    result = train(tiny_model(), train_batches, counted, Recipe(epochs=3, batch_size=16), steps_per_epoch=steps, seed=0, eval_every=2)
+    assert len(calls) == 2
+    assert math.isnan(result.history[0].val_acc) and not math.isnan(result.history[1].val_acc)
+    assert result.val_acc == result.history[2].val_acc

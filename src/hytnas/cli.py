@@ -17,10 +17,22 @@ EXIT_BAD_INPUT = 2
 
 def _command_modules() -> list[Callable[[argparse._SubParsersAction], None]]:
     from hytnas.data import commands as data_commands
+    from hytnas import executor
     from hytnas.final import commands as final_commands
+    from hytnas.latency import commands as latency_commands
+    from hytnas.predictors import commands as predictor_commands
+    from hytnas.search import commands as search_commands
     from hytnas.space import commands as space_commands
 
-    return [space_commands.add_commands, data_commands.add_commands, final_commands.add_commands]
+    return [
+        space_commands.add_commands,
+        data_commands.add_commands,
+        predictor_commands.add_commands,
+        search_commands.add_commands,
+        latency_commands.add_commands,
+        executor.add_commands,
+        final_commands.add_commands,
+    ]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -83,6 +83,7 @@ class ProxyConfig(_Section):
     momentum: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.9
     train_images: PositiveInt | None = None
     amp: bool = True
+    eval_every: PositiveInt = 1
 
 
 class LatencyConfig(_Section):

@@ -221,6 +221,8 @@ class LocalExecutor(Executor):
     """
 
     kind = "local"
+    MAX_BREAKS = 4
+    """Consecutive pool breaks without any finished task before giving up."""
 
     def __init__(self, workers: int, threads: int = 1, *, cores: int | None = None, quiet: bool = False) -> None:
         cores = cores or usable_cores()
@@ -268,6 +270,7 @@ class LocalExecutor(Executor):
         pending = deque(_by_cost(tasks))
         inflight: dict[Future[dict[str, Any]], Task] = {}
         deaths: dict[str, int] = {}
+        breaks_without_result = 0
         finished = False
         try:
             while pending or inflight:
@@ -294,12 +297,20 @@ class LocalExecutor(Executor):
                         continue
                     except Exception as err:  # noqa: BLE001 - e.g. an unpicklable result
                         result = outcome("error", one_line(err))
+                    breaks_without_result = 0
                     yield task, result
                 if broken:
                     for future, task in list(inflight.items()):  # the rest failed with the pool
                         pending.appendleft(task)
                     inflight.clear()
                     self._kill()
+                    breaks_without_result += 1
+                    if breaks_without_result >= self.MAX_BREAKS:
+                        raise ExecutorError(
+                            f"executor: the worker processes died {breaks_without_result} times in a row without "
+                            "finishing a task (a crash at start-up? run the stage from a file, not from stdin, "
+                            "so that spawned workers can import it)"
+                        )
             finished = True
         finally:
             if not finished:  # interrupted (Ctrl-C, error in the driver): stop the workers now

@@ -25,6 +25,11 @@ from hytnas.space import CategoricalSpace
 from hytnas.store import Record, ResultStore, make_key
 
 
+RETRY_STATUSES = frozenset({"worker_died", "out_of_memory"})
+"""Failures that depend on circumstances (a crash, memory taken by other jobs) rather than on
+the architecture: recorded, shown in the table, but run again by the next run."""
+
+
 @dataclass(frozen=True)
 class Job:
     """One architecture to train or measure.
@@ -99,7 +104,8 @@ def run_jobs(
     desc: str = "jobs",
     progress: bool | None = None,
 ) -> RunSummary:
-    """Run the jobs whose result is not in ``store`` yet; return every job's record.
+    """Run the jobs whose result is not in ``store`` yet (or whose stored failure is one of
+    :data:`RETRY_STATUSES`); return every job's record.
 
     Args:
         fn: task function (top-level, picklable) mapping a job's payload to an outcome
@@ -117,7 +123,7 @@ def run_jobs(
     todo: list[Job] = []
     for job in jobs:
         record = store.get(job.key, job.inputs)
-        if record is None:
+        if record is None or record.status in RETRY_STATUSES:
             todo.append(job)
         else:
             records[job.key] = record

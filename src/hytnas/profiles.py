@@ -57,6 +57,9 @@ def apply(params_path: str | Path, overlay_path: str | Path) -> None:
     parse_params(merged, source=f"{params_path} + {overlay_path}")
     rt = YAML()
     rt.preserve_quotes = True
+    rt.representer.add_representer(
+        type(None), lambda rep, _: rep.represent_scalar("tag:yaml.org,2002:null", "null")
+    )
     document = rt.load(params_path.read_text())
     for key, value in overlay.items():
         _set(document, key, value)

@@ -91,7 +91,8 @@ class Recipe:
 @dataclass(frozen=True)
 class EpochStats:
     """One epoch. Losses are mean cross-entropy per image (training loss with smoothing);
-    accuracies in percent (0-100); ``lr`` is the rate at the epoch's last step."""
+    accuracies in percent (0-100), NaN for validation when the epoch was not evaluated;
+    ``lr`` is the rate at the epoch's last step."""
 
     epoch: int
     lr: float
@@ -246,7 +247,7 @@ def train(
         seed: seeds torch before training (dropout, any randomness in the model).
         device: where to train; mixed precision only applies on ``cuda``.
         live: optional DVCLive logger; one step per epoch with ``train/loss``,
-            ``train/acc``, ``val/loss``, ``val/acc`` (percent) and ``lr``.
+            ``train/acc`` (percent), ``lr`` and, on evaluated epochs, ``val/loss``, ``val/acc``.
         eval_every: evaluate every this many epochs (and always after the last).
 
     Raises:
@@ -303,8 +304,8 @@ def train(
         seconds = time.perf_counter() - epoch_start
         train_seconds += seconds
         train_images += images
-        last = epoch == recipe.epochs - 1
-        if last or (epoch + 1) % eval_every == 0:
+        evaluated = epoch == recipe.epochs - 1 or (epoch + 1) % eval_every == 0
+        if evaluated:
             val_loss, val_acc = evaluate(
                 model, val_batches(), device=device, channels_last=recipe.channels_last, amp=use_amp
             )
@@ -315,20 +316,17 @@ def train(
             lr=lr,
             train_loss=float(loss_sum) / max(1, images),
             train_acc=100.0 * float(correct) / max(1, images),
-            val_loss=val_loss,
-            val_acc=val_acc,
+            val_loss=val_loss if evaluated else float("nan"),
+            val_acc=val_acc if evaluated else float("nan"),
             seconds=seconds,
             images=images,
         )
         history.append(stats)
         if live is not None:
-            for name, value in (
-                ("train/loss", stats.train_loss),
-                ("train/acc", stats.train_acc),
-                ("val/loss", stats.val_loss),
-                ("val/acc", stats.val_acc),
-                ("lr", stats.lr),
-            ):
+            metrics = [("train/loss", stats.train_loss), ("train/acc", stats.train_acc), ("lr", stats.lr)]
+            if evaluated:
+                metrics += [("val/loss", stats.val_loss), ("val/acc", stats.val_acc)]
+            for name, value in metrics:
                 live.log_metric(name, value)
             live.next_step()
     return TrainResult(

@@ -61,6 +61,16 @@ def test_accuracy_predictor_on_pipeline_table(pipeline_csv: Path, tmp_path: Path
         loaded.predict_table(Other())  # type: ignore[arg-type]
 
 
+def test_refuses_changed_feature_order(latency_subset, tmp_path: Path) -> None:
+    folder = fit_predictor(latency_subset, "costsum").save(tmp_path / "p")
+    meta = json.loads((folder / "predictor.json").read_text())
+    meta["feature_names"][30], meta["feature_names"][31] = meta["feature_names"][31], meta["feature_names"][30]
+    (folder / "predictor.json").write_text(json.dumps(meta))
+    space = get_space("released")
+    with pytest.raises(DataError, match="first difference: op_"):
+        load_predictor(folder).predict_genomes(space, latency_subset.genomes[:3])
+
+
 def test_load_errors(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="not a saved predictor"):
         load_predictor(tmp_path)

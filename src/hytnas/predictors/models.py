@@ -33,7 +33,7 @@ from hytnas.errors import DataError
 
 INNER_KFOLD_BELOW = 600
 INNER_HOLDOUT = 0.2
-MAX_TREES = 800
+MAX_TREES = 500
 EARLY_STOP = 30
 LEARNING_RATE = 0.1
 

@@ -78,6 +78,7 @@ class Predictor:
     transform: Transform
     info: dict[str, Any] = field(default_factory=dict)
     _cache: dict[bytes, np.ndarray] = field(default_factory=dict, repr=False)
+    _names_checked: bool = field(default=False, repr=False)
 
     @property
     def space(self) -> str:
@@ -126,12 +127,23 @@ class Predictor:
         return self.predict_features(self.features.from_parts(table.encoding, table.specs))
 
     def check_space(self, space: CategoricalSpace) -> None:
-        """Raise :class:`DataError` unless ``space`` is the predictor's space."""
+        """Raise :class:`DataError` unless ``space`` is the predictor's space and this version
+        of the library computes the features the predictor was fitted on, in the same order."""
         if space.name != self.space or space.dim_names != self.info.get("dim_names", space.dim_names):
             raise DataError(
                 f"predictor fitted on space {self.space!r} was given genomes of space {space.name!r}; "
                 f"refit it on that space's measurements"
             )
+        if not self._names_checked:
+            current = self.features.names(space)
+            if current != self.feature_names:
+                changed = next((a for a, b in zip(self.feature_names, current) if a != b), "their number")
+                raise DataError(
+                    f"predictor ({self.kind}, space {self.space}) was fitted on {len(self.feature_names)} "
+                    f"'{self.features.kind}' features, this version computes {len(current)} "
+                    f"(first difference: {changed}); refit it"
+                )
+            self._names_checked = True
 
     # --- persistence --------------------------------------------------------------------
     def metadata(self) -> dict[str, Any]:

@@ -175,7 +175,11 @@ def read_pipeline_table(
         values = space.values(genome)
         for name in dims:
             given = frame[name].iloc[i]
-            if not np.isclose(float(given), values[name]):
+            try:
+                agrees = bool(np.isclose(float(given), values[name]))
+            except (TypeError, ValueError):
+                agrees = False
+            if not agrees:
                 raise DataError(f"{line}: column {name} = {given} disagrees with the arch_id ({values[name]:g})")
         genomes[i] = genome
     y = frame[target].to_numpy(dtype=np.float64)
