@@ -103,7 +103,7 @@ DataSource = VWWData | SyntheticData
 
 
 @functools.lru_cache(maxsize=2)
-def _load(data: DataSource) -> Arrays:
+def load_arrays(data: DataSource) -> Arrays:
     """Arrays of ``data``, loaded once per worker process."""
     return data.load()
 
@@ -161,7 +161,8 @@ def _batches(x: np.ndarray, y: np.ndarray, batch_size: int, *, augment: bool, sh
     return iter(batches(x, y, batch_size, augment=augment, shuffle=shuffle, seed=seed, channels_last=True))
 
 
-def _is_oom(err: BaseException) -> bool:
+def is_out_of_memory(err: BaseException) -> bool:
+    """Whether ``err`` is an out-of-memory failure (CPU or GPU)."""
     text = str(err).lower()
     return (
         isinstance(err, MemoryError)
@@ -171,10 +172,86 @@ def _is_oom(err: BaseException) -> bool:
     )
 
 
-def _fingerprint(threads: int) -> dict[str, Any]:
+def source_fingerprint(threads: int) -> dict[str, Any]:
+    """The device fingerprint recorded as a result's source."""
     from hytnas.latency.fingerprint import fingerprint
 
     return fingerprint(threads)
+
+
+@dataclass
+class TrainedNetwork:
+    """A network trained by :func:`train_network`: the model, the loop's result, and the data
+    sizes it saw (``resolution`` in pixels)."""
+
+    model: Any
+    result: Any
+    resolution: int
+    train_images: int
+    val_images: int
+
+
+def train_network(
+    build: Any,
+    *,
+    seed_id: str,
+    data: DataSource,
+    seed: int,
+    recipe: Recipe,
+    augment: bool,
+    train_images: int | None,
+    subset_seed: int,
+    device: str,
+    eval_every: int,
+    source: dict[str, Any],
+    label: str = "",
+) -> TrainedNetwork | dict[str, Any]:
+    """Build (``build()`` -> module), check it runs at the data's resolution, and train it with
+    the shared loop; batches seeded by ``seed`` and ``seed_id``. Returns the trained network,
+    or a failure outcome (``invalid_arch``, ``diverged``, ``out_of_memory``)."""
+    import torch
+
+    from hytnas.train import seed_everything, train
+
+    arrays = load_arrays(data)
+    train_x, train_y = arrays.train_x, arrays.train_y
+    if train_images is not None and train_images < len(train_y):
+        keep = train_subset(len(train_y), train_images, subset_seed)
+        train_x, train_y = train_x[keep], train_y[keep]
+    resolution = int(train_x.shape[1])
+    try:
+        seed_everything(seed)
+        model = build()
+        model.eval()
+        with torch.inference_mode():  # does it run at this resolution at all?
+            model(torch.zeros(2, 3, resolution, resolution))
+    except Exception as err:  # noqa: BLE001
+        if is_out_of_memory(err):
+            return outcome("out_of_memory", one_line(err), source=source)
+        prefix = f"{label} " if label else ""
+        return outcome("invalid_arch", f"{prefix}does not build or run at {resolution} px: {one_line(err)}", source=source)
+
+    steps = math.ceil(len(train_y) / recipe.batch_size)
+
+    def train_batches(epoch: int) -> Iterable[Any]:
+        batch_seed = arch_seed(seed, seed_id, f"epoch{epoch}")
+        return _batches(train_x, train_y, recipe.batch_size, augment=augment, shuffle=True, seed=batch_seed)
+
+    def val_batches() -> Iterable[Any]:
+        return _batches(arrays.val_x, arrays.val_y, 2 * recipe.batch_size, augment=False, shuffle=False, seed=0)
+
+    try:
+        result = train(
+            model, train_batches, val_batches, recipe, steps_per_epoch=steps, seed=seed, device=device,
+            eval_every=eval_every,
+        )
+    except Diverged as err:
+        return outcome("diverged", str(err), source=source)
+    except Exception as err:  # noqa: BLE001
+        if is_out_of_memory(err):
+            return outcome("out_of_memory", one_line(err), source=source)
+        raise
+    return TrainedNetwork(model, result, resolution, int(len(train_y)), int(len(arrays.val_y)))
 
 
 def proxy_task(payload: ProxyPayload) -> dict[str, Any]:
@@ -183,49 +260,25 @@ def proxy_task(payload: ProxyPayload) -> dict[str, Any]:
     import torch
 
     from hytnas.nn import build_model, count_params
-    from hytnas.train import seed_everything, train
 
-    source = {"device": payload.device, **_fingerprint(torch.get_num_threads())}
-    arrays = _load(payload.data)
-    train_x, train_y = arrays.train_x, arrays.train_y
-    if payload.train_images is not None and payload.train_images < len(train_y):
-        keep = train_subset(len(train_y), payload.train_images, payload.subset_seed)
-        train_x, train_y = train_x[keep], train_y[keep]
-    resolution = int(train_x.shape[1])
     space = get_space(payload.space)
-    try:
-        seed_everything(payload.seed)
-        model = build_model(space.to_spec(space.parse_arch_id(payload.arch_id)), num_classes=NUM_CLASSES)
-        model.eval()
-        with torch.inference_mode():  # does it run at this resolution at all?
-            model(torch.zeros(2, 3, resolution, resolution))
-    except Exception as err:  # noqa: BLE001
-        if _is_oom(err):
-            return outcome("out_of_memory", one_line(err), source=source)
-        return outcome("invalid_arch", f"does not build or run at {resolution} px: {one_line(err)}", source=source)
-
-    recipe = payload.recipe
-    steps = math.ceil(len(train_y) / recipe.batch_size)
-
-    def train_batches(epoch: int) -> Iterable[Any]:
-        seed = arch_seed(payload.seed, payload.arch_id, f"epoch{epoch}")
-        return _batches(train_x, train_y, recipe.batch_size, augment=payload.augment, shuffle=True, seed=seed)
-
-    def val_batches() -> Iterable[Any]:
-        return _batches(arrays.val_x, arrays.val_y, 2 * recipe.batch_size, augment=False, shuffle=False, seed=0)
-
-    try:
-        result = train(
-            model, train_batches, val_batches, recipe, steps_per_epoch=steps, seed=payload.seed, device=payload.device,
-            eval_every=payload.eval_every,
-        )
-    except Diverged as err:
-        return outcome("diverged", str(err), source=source)
-    except Exception as err:  # noqa: BLE001
-        if _is_oom(err):
-            return outcome("out_of_memory", one_line(err), source=source)
-        raise
-    return outcome("ok", result={**result.summary(), "params": count_params(model)}, source=source)
+    source = {"device": payload.device, **source_fingerprint(torch.get_num_threads())}
+    trained = train_network(
+        lambda: build_model(space.to_spec(space.parse_arch_id(payload.arch_id)), num_classes=NUM_CLASSES),
+        seed_id=payload.arch_id,
+        data=payload.data,
+        seed=payload.seed,
+        recipe=payload.recipe,
+        augment=payload.augment,
+        train_images=payload.train_images,
+        subset_seed=payload.subset_seed,
+        device=payload.device,
+        eval_every=payload.eval_every,
+        source=source,
+    )
+    if isinstance(trained, dict):
+        return trained
+    return outcome("ok", result={**trained.result.summary(), "params": count_params(trained.model)}, source=source)
 
 
 def accelerator(params: Any) -> str:

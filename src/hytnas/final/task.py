@@ -15,20 +15,16 @@ writes the records and the stage's outputs.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
-
-import numpy as np
+from typing import Any
 
 from hytnas.executor import one_line, outcome
 from hytnas.final.networks import FinalNetwork
 from hytnas.latency.protocol import LatencyProtocol
-from hytnas.proxy import DataSource, train_subset
-from hytnas.train import Diverged, Recipe, arch_seed
+from hytnas.proxy import DataSource, is_out_of_memory, source_fingerprint, train_network
+from hytnas.train import Recipe
 
 WEIGHTS_FILE = "weights.pt"
 ONNX_FILE = "model.onnx"
@@ -79,29 +75,6 @@ class LatencyPayload:
     seed: int = 0
 
 
-@functools.lru_cache(maxsize=2)
-def _load(data: DataSource) -> Any:
-    """The arrays of ``data``, loaded once per worker process."""
-    return data.load()
-
-
-def _batches(x: np.ndarray, y: np.ndarray, batch_size: int, *, augment: bool, shuffle: bool, seed: int) -> Iterator[Any]:
-    from hytnas.data.loader import batches
-
-    return iter(batches(x, y, batch_size, augment=augment, shuffle=shuffle, seed=seed, channels_last=True))
-
-
-def _is_oom(err: BaseException) -> bool:
-    text = str(err).lower()
-    return isinstance(err, MemoryError) or type(err).__name__ == "OutOfMemoryError" or "out of memory" in text
-
-
-def _fingerprint(threads: int) -> dict[str, Any]:
-    from hytnas.latency.fingerprint import fingerprint
-
-    return fingerprint(threads)
-
-
 def _save_weights(model: Any, path: Path) -> str:
     """Save the state dict (contiguous tensors) atomically; return its SHA-256."""
     import torch
@@ -133,55 +106,35 @@ def final_train_task(payload: TrainPayload) -> dict[str, Any]:
 
     from hytnas.final.export import check_onnx, export_onnx
     from hytnas.nn import count_macs, count_params
-    from hytnas.train import seed_everything, train
 
     net = payload.network
-    source = {"device": payload.device, **_fingerprint(torch.get_num_threads())}
-    arrays = _load(payload.data)
-    train_x, train_y = arrays.train_x, arrays.train_y
-    if payload.train_images is not None and payload.train_images < len(train_y):
-        keep = train_subset(len(train_y), payload.train_images, payload.subset_seed)
-        train_x, train_y = train_x[keep], train_y[keep]
-    resolution = int(train_x.shape[1])
-    try:
-        seed_everything(payload.seed)
-        model = net.build()
-        model.eval()
-        with torch.inference_mode():
-            model(torch.zeros(2, 3, resolution, resolution))
-    except Exception as err:  # noqa: BLE001
-        if _is_oom(err):
-            return outcome("out_of_memory", one_line(err), source=source)
-        return outcome("invalid_arch", f"{net.label} does not build or run at {resolution} px: {one_line(err)}", source=source)
-
-    recipe = payload.recipe
-    steps = math.ceil(len(train_y) / recipe.batch_size)
-
-    def train_batches(epoch: int) -> Iterable[Any]:
-        seed = arch_seed(payload.seed, net.seed_id, f"epoch{epoch}")
-        return _batches(train_x, train_y, recipe.batch_size, augment=payload.augment, shuffle=True, seed=seed)
-
-    def val_batches() -> Iterable[Any]:
-        return _batches(arrays.val_x, arrays.val_y, 2 * recipe.batch_size, augment=False, shuffle=False, seed=0)
-
-    try:
-        result = train(model, train_batches, val_batches, recipe, steps_per_epoch=steps, seed=payload.seed, device=payload.device)
-    except Diverged as err:
-        return outcome("diverged", str(err), source=source)
-    except Exception as err:  # noqa: BLE001
-        if _is_oom(err):
-            return outcome("out_of_memory", one_line(err), source=source)
-        raise
-
-    model = model.cpu().float()
+    source = {"device": payload.device, **source_fingerprint(torch.get_num_threads())}
+    trained = train_network(
+        net.build,
+        seed_id=net.seed_id,
+        data=payload.data,
+        seed=payload.seed,
+        recipe=payload.recipe,
+        augment=payload.augment,
+        train_images=payload.train_images,
+        subset_seed=payload.subset_seed,
+        device=payload.device,
+        eval_every=1,
+        source=source,
+        label=net.label,
+    )
+    if isinstance(trained, dict):
+        return trained
+    result, resolution = trained.result, trained.resolution
+    model = trained.model.cpu().float()
     folder = Path(payload.artifacts)
     values: dict[str, Any] = {
         **result.summary(),
         "params": count_params(model),
         "macs": count_macs(model, payload.macs_resolution),
         "train_macs": count_macs(model, resolution),
-        "train_images": int(len(train_y)),
-        "val_images": int(len(arrays.val_y)),
+        "train_images": trained.train_images,
+        "val_images": trained.val_images,
         "weights_sha256": _save_weights(model, folder / WEIGHTS_FILE),
     }
     try:
@@ -201,7 +154,7 @@ def final_latency_task(payload: LatencyPayload) -> dict[str, Any]:
     from hytnas.latency.protocol import time_model
 
     protocol = payload.protocol
-    source = {"backend": "local", "protocol": protocol.to_dict(), **_fingerprint(protocol.threads)}
+    source = {"backend": "local", "protocol": protocol.to_dict(), **source_fingerprint(protocol.threads)}
     try:
         torch.manual_seed(payload.seed)
         model = payload.network.build()
@@ -210,7 +163,7 @@ def final_latency_task(payload: LatencyPayload) -> dict[str, Any]:
     try:
         stats = time_model(model, protocol, seed=payload.seed)
     except Exception as err:  # noqa: BLE001
-        if _is_oom(err):
+        if is_out_of_memory(err):
             return outcome("out_of_memory", one_line(err), source=source)
         if isinstance(err, RuntimeError) and ("size" in str(err) or "shape" in str(err)):
             return outcome("invalid_arch", f"does not run at {protocol.resolution} px: {one_line(err)}", source=source)
