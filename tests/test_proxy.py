@@ -64,6 +64,14 @@ def test_failures_are_outcomes_not_exceptions(arch_id: str, recipe: Recipe, stat
     assert out["status"] == status and message in out["message"] and out["result"] == {}
 
 
+def test_a_one_image_last_batch_on_a_one_pixel_feature_map_trains() -> None:
+    """33 training images in batches of 32 at 32 px: the last batch (one image) reaches a
+    1 x 1 feature map, where BatchNorm cannot train; it is dropped, not a crash."""
+    data = SyntheticData(train=33, val=16, resolution=32)
+    out = proxy_task(ProxyPayload("table1", TINY, Recipe(epochs=1, batch_size=32), 0, data))
+    assert out["status"] == "ok", out["message"]
+
+
 def test_table_report_and_store_reuse(tmp_path: Path) -> None:
     archs = write_archs(tmp_path / "archs.csv", 2)
     vww = write_vww(tmp_path / "vww", train=64, val=32)

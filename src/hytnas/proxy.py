@@ -156,9 +156,10 @@ class ProxyPayload:
 
 
 def _batches(x: np.ndarray, y: np.ndarray, batch_size: int, *, augment: bool, shuffle: bool, seed: int) -> Iterator[Any]:
+    """Training batches (``shuffle``) drop a short last batch; validation batches keep it."""
     from hytnas.data.loader import batches
 
-    return iter(batches(x, y, batch_size, augment=augment, shuffle=shuffle, seed=seed, channels_last=True))
+    return iter(batches(x, y, batch_size, augment=augment, shuffle=shuffle, seed=seed, channels_last=True, drop_last=shuffle))
 
 
 def is_out_of_memory(err: BaseException) -> bool:
@@ -231,7 +232,7 @@ def train_network(
         prefix = f"{label} " if label else ""
         return outcome("invalid_arch", f"{prefix}does not build or run at {resolution} px: {one_line(err)}", source=source)
 
-    steps = math.ceil(len(train_y) / recipe.batch_size)
+    steps = max(1, len(train_y) // recipe.batch_size)  # the short last batch is dropped
 
     def train_batches(epoch: int) -> Iterable[Any]:
         batch_seed = arch_seed(seed, seed_id, f"epoch{epoch}")

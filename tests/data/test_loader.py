@@ -69,3 +69,10 @@ def test_mismatched_lengths(data: tuple[np.ndarray, np.ndarray]) -> None:
     x, y = data
     with pytest.raises(ValueError, match="70 images but 69 labels"):
         next(batches(x, y[:-1], 8, augment=False, shuffle=False, seed=0))
+
+
+def test_drop_last_skips_a_short_final_batch_unless_it_is_the_only_one(data: tuple[np.ndarray, np.ndarray]) -> None:
+    x, y = data
+    assert [len(b) for b, _ in batches(x, y, 32, augment=False, shuffle=True, seed=0, drop_last=True)] == [32, 32]
+    assert [len(b) for b, _ in batches(x, y, 35, augment=False, shuffle=True, seed=0, drop_last=True)] == [35, 35]
+    assert [len(b) for b, _ in batches(x[:5], y[:5], 32, augment=False, shuffle=True, seed=0, drop_last=True)] == [5]

@@ -64,6 +64,7 @@ def batches(
     seed: int,
     channels_last: bool = True,
     crop_padding: int = 4,
+    drop_last: bool = False,
 ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
     """One pass over ``(x, y)`` in mini-batches.
 
@@ -75,6 +76,9 @@ def batches(
         shuffle: visit the images in a random order.
         seed: seed of the order and of the augmentation: same seed, same batches.
         channels_last: return images in ``torch.channels_last`` memory format.
+        crop_padding: zero padding of the random crops, pixels.
+        drop_last: skip a final batch smaller than ``batch_size`` unless it is the only one
+            (training: a batch of one image breaks BatchNorm on a 1 x 1 feature map).
 
     Yields:
         ``b x 3 x h x w`` float32 images normalised with ImageNet mean and std, and ``b``
@@ -87,7 +91,8 @@ def batches(
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(x)) if shuffle else np.arange(len(x))
     labels = np.asarray(y, dtype=np.int64)
-    for start in range(0, len(x), batch_size):
+    stop = len(x) - len(x) % batch_size if drop_last and len(x) >= batch_size else len(x)
+    for start in range(0, stop, batch_size):
         index = order[start : start + batch_size]
         images = np.asarray(x[index]) if shuffle else np.asarray(x[start : start + len(index)])
         if augment:
