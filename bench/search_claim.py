@@ -6,6 +6,8 @@ released measurements; writes reports/bench/search.json (the stage's summary plu
 NSGA-II / HyT-NAS ratios) and its curves and figures under reports/bench/search/.
 
     .venv/bin/python bench/search_claim.py --seeds 10 --budget 200 --released-dir ../shared/paper-data
+    .venv/bin/python bench/search_claim.py --seeds 10 --budget 1000 --released-dir ../shared/paper-data \
+        --oracles released --workers 1 --out reports/bench/search_1000 --metrics reports/bench/search_1000.json
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ def main() -> None:
     parser.add_argument("--initial", type=int, default=30)
     parser.add_argument("--strategies", nargs="+", default=["random", "nsga2", "hytnas"])
     parser.add_argument("--released-dir", default=None, help="folder with the authors' CSVs")
+    parser.add_argument("--oracles", nargs="+", choices=["pipeline", "released"], default=None,
+                        help="oracles to search (default: pipeline, and released with --released-dir)")
+    parser.add_argument("--workers", type=int, default=None, help="parallel search runs (default: params.yaml's executor)")
     parser.add_argument("--out", default=str(REPO / "reports" / "bench" / "search"))
     parser.add_argument("--metrics", default=str(REPO / "reports" / "bench" / "search.json"))
     args = parser.parse_args()
@@ -40,6 +45,8 @@ def main() -> None:
         strategies=args.strategies, seeds=args.seeds, budget=args.budget, initial=args.initial,
         released_dir=str(Path(args.released_dir).resolve()) if args.released_dir else None,
     )
+    if args.workers:
+        params["executor"]["workers"] = args.workers
     with tempfile.TemporaryDirectory() as tmp:
         params_path = Path(tmp) / "params.yaml"
         params_path.write_text(yaml.safe_dump(params, sort_keys=False))
@@ -47,7 +54,7 @@ def main() -> None:
         subprocess.run(
             [sys.executable, str(REPO / "stages" / "compare_search.py"), "--params", str(params_path),
              "--predictors", str(REPO / "models" / "predictors"), "--models", str(Path(tmp) / "models"),
-             "--out", args.out, "--metrics", str(summary_path)],
+             "--out", args.out, "--metrics", str(summary_path), *(["--oracles", *args.oracles] if args.oracles else [])],
             check=True,
         )
         summary = json.loads(summary_path.read_text())

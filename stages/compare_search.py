@@ -46,6 +46,10 @@ def main() -> None:
     parser.add_argument("--models", default="models/search", help="oracles fitted by this stage")
     parser.add_argument("--out", default="reports/search", help="curves, fronts, figures")
     parser.add_argument("--metrics", default="reports/search.json")
+    parser.add_argument(
+        "--oracles", nargs="+", choices=["pipeline", "released"], default=None,
+        help="oracles to search (default: pipeline, and released when search.released_dir is set)",
+    )
     args = parser.parse_args()
 
     params = load_params(args.params)
@@ -65,14 +69,19 @@ def main() -> None:
     for name in cfg.strategies:  # unknown names and bad options fail here, before any work
         get_strategy(name, **strategy_options(name, cfg.model_dump()))
 
+    wanted = args.oracles or ["pipeline", *(["released"] if cfg.released_dir else [])]
+    if "released" in wanted and not cfg.released_dir:
+        raise ConfigError(f"{args.params}: --oracles released needs search.released_dir (the authors' CSV folder)")
     predictors = Path(args.predictors)
-    oracles = [
-        PredictorOracle("pipeline", params.sample.space, str(predictors / "accuracy"), str(predictors / "latency"))
-    ]
-    oracles[0].load()  # a predictor of another space fails here, naming both spaces
+    oracles = []
+    if "pipeline" in wanted:
+        oracles.append(
+            PredictorOracle("pipeline", params.sample.space, str(predictors / "accuracy"), str(predictors / "latency"))
+        )
+        oracles[0].load()  # a predictor of another space fails here, naming both spaces
     models = Path(args.models)
     models.mkdir(parents=True, exist_ok=True)
-    if cfg.released_dir:
+    if "released" in wanted:
         oracles.append(_released_oracle(params, Path(args.params), models))
     write_json(models / "oracles.json", {o.name: {"space": o.space, "accuracy": o.accuracy_dir, "latency": o.latency_dir} for o in oracles})
 
