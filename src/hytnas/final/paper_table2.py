@@ -9,8 +9,9 @@ Only figures we could trace are filled in; every other cell is ``None`` (shown a
 rather than a guess. Each figure carries where it comes from:
 
 - ``table``: the accuracy column of Table II as indexed by Papers with Code for this paper
-  (HyT-NAS-BA 92.25, ProxylessNAS 86.55, MobileNetV2 x0.35 86.34, MobileNetV1 83.7); not
-  re-checked against the PDF;
+  (HyT-NAS-BA 92.25, ProxylessNAS 86.55, MobileNetV2 x0.35 86.34, MobileNetV1 83.7); the
+  same four figures appear in two other indexes of the paper (hyper.ai, sotaverified.org),
+  but the PDF itself was not reachable from where this table was written;
 - ``text``: the paper's abstract/text ("outperforms MLPerf MobileNetV1 by 6.3% accuracy with
   3.5x fewer parameters"; HyT-NAS-BL "about 15k parameters");
 - ``derived``: computed from the above (HyT-NAS-O accuracy = MobileNetV1's + 6.3 points).
