@@ -126,3 +126,14 @@ def test_workers_that_always_die_stop_the_run_with_one_line() -> None:
         executor.MAX_BREAKS = 2
         with pytest.raises(ExecutorError, match="died 2 times in a row without finishing a task"):
             list(executor.map_unordered(echo_or_die, [Task(f"d{i}", "die") for i in range(4)]))
+
+
+def test_a_task_in_flight_beside_a_dying_one_is_never_blamed() -> None:
+    """Twelve innocent tasks around two that kill their worker: whatever the timing, only the
+    killers are recorded as ``worker_died``."""
+    tasks = [Task(f"ok{i}", i) for i in range(12)]
+    tasks[3:3] = [Task("die1", "die")]
+    tasks[9:9] = [Task("die2", "die")]
+    with LocalExecutor(2, 1) as executor:
+        results = {task.name: out["status"] for task, out in executor.map_unordered(echo_or_die, tasks)}
+    assert results == {**{f"ok{i}": "ok" for i in range(12)}, "die1": "worker_died", "die2": "worker_died"}

@@ -10,8 +10,8 @@ leaves a half-written file.
   ``workers x threads <= cores`` (more workers than that are cut down, with a note). Each
   worker sets ``torch.set_num_threads(threads)`` and exits on its own if the driver dies
   (even by ``kill -9``). A worker killed mid-task (e.g. by the out-of-memory killer) breaks
-  the pool: the pool is restarted and the tasks in flight are retried once, then recorded
-  as ``worker_died``.
+  the pool: the pool is restarted and the tasks that were in flight are retried one at a
+  time; a task that kills its worker while running alone is recorded as ``worker_died``.
 - ``dask``: an existing ``dask.distributed`` scheduler at ``address``; one task per job with
   worker resources ``threads`` (and ``GPU`` if ``gpus > 0``). Dask reschedules tasks of a
   lost worker; a task whose workers keep dying comes back as ``worker_died``. Start a
@@ -267,17 +267,26 @@ class LocalExecutor(Executor):
                 process.join(timeout=5)
 
     def map_unordered(self, fn: TaskFn, tasks: Iterable[Task]) -> Iterator[tuple[Task, dict[str, Any]]]:
+        """Run every task; a worker death is pinned on a task by rerunning the tasks that were in
+        flight when the pool broke one at a time: only a task that kills its worker while
+        running alone is recorded as ``worker_died``, so its neighbours are not blamed."""
         pending = deque(_by_cost(tasks))
+        suspects: deque[Task] = deque()  # in flight when the pool broke; rerun alone
         inflight: dict[Future[dict[str, Any]], Task] = {}
-        deaths: dict[str, int] = {}
         breaks_without_result = 0
         finished = False
         try:
-            while pending or inflight:
+            while pending or suspects or inflight:
                 pool = self._start()
-                while pending and len(inflight) < self.workers:
-                    task = pending.popleft()
-                    inflight[pool.submit(run_task, fn, task.payload, self.threads)] = task
+                alone = bool(suspects)
+                if alone:
+                    if not inflight:
+                        task = suspects.popleft()
+                        inflight[pool.submit(run_task, fn, task.payload, self.threads)] = task
+                else:
+                    while pending and len(inflight) < self.workers:
+                        task = pending.popleft()
+                        inflight[pool.submit(run_task, fn, task.payload, self.threads)] = task
                 done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
                 broken = False
                 for future in done:
@@ -286,22 +295,20 @@ class LocalExecutor(Executor):
                         result = future.result()
                     except BrokenProcessPool:
                         broken = True
-                        deaths[task.name] = deaths.get(task.name, 0) + 1
-                        if deaths[task.name] >= 2:
+                        if alone:
                             yield task, outcome(
                                 "worker_died",
-                                "the worker process died twice while running this task (out of memory or a crash)",
+                                "the worker process died while running this task alone (out of memory or a crash)",
                             )
                         else:
-                            pending.appendleft(task)
+                            suspects.append(task)
                         continue
                     except Exception as err:  # noqa: BLE001 - e.g. an unpicklable result
                         result = outcome("error", one_line(err))
                     breaks_without_result = 0
                     yield task, result
                 if broken:
-                    for future, task in list(inflight.items()):  # the rest failed with the pool
-                        pending.appendleft(task)
+                    suspects.extend(inflight.values())  # the rest failed with the pool
                     inflight.clear()
                     self._kill()
                     breaks_without_result += 1
