@@ -82,6 +82,17 @@ def one_line(err: BaseException, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def is_out_of_memory(err: BaseException) -> bool:
+    """Whether ``err`` is an out-of-memory failure (CPU or GPU)."""
+    text = str(err).lower()
+    return (
+        isinstance(err, MemoryError)
+        or type(err).__name__ == "OutOfMemoryError"
+        or "out of memory" in text
+        or "can't allocate memory" in text
+    )
+
+
 # --- threads ----------------------------------------------------------------------------------
 
 

@@ -18,13 +18,13 @@ import hashlib
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Protocol
+from typing import Any, Callable, Iterable, Protocol
 
 import numpy as np
 import pandas as pd
 
 from hytnas.errors import ConfigError
-from hytnas.executor import Executor, make_executor, one_line, outcome
+from hytnas.executor import Executor, is_out_of_memory, make_executor, one_line, outcome
 from hytnas.io import write_csv, write_json
 from hytnas.jobs import Job, RunSummary, read_arch_table, records_table, run_jobs
 from hytnas.space import get_space
@@ -155,73 +155,60 @@ class ProxyPayload:
     eval_every: int = 1
 
 
-def _batches(x: np.ndarray, y: np.ndarray, batch_size: int, *, augment: bool, shuffle: bool, seed: int) -> Iterator[Any]:
-    """Training batches (``shuffle``) drop a short last batch; validation batches keep it."""
-    from hytnas.data.loader import batches
+class TrainingPayload(Protocol):
+    """What :func:`train_network` reads from a task's payload (proxy or final training)."""
 
-    return iter(batches(x, y, batch_size, augment=augment, shuffle=shuffle, seed=seed, channels_last=True, drop_last=shuffle))
-
-
-def is_out_of_memory(err: BaseException) -> bool:
-    """Whether ``err`` is an out-of-memory failure (CPU or GPU)."""
-    text = str(err).lower()
-    return (
-        isinstance(err, MemoryError)
-        or type(err).__name__ == "OutOfMemoryError"
-        or "out of memory" in text
-        or "can't allocate memory" in text
-    )
-
-
-def source_fingerprint(threads: int) -> dict[str, Any]:
-    """The device fingerprint recorded as a result's source."""
-    from hytnas.latency.fingerprint import fingerprint
-
-    return fingerprint(threads)
+    recipe: Recipe
+    seed: int
+    data: DataSource
+    augment: bool
+    train_images: int | None
+    subset_seed: int
+    device: str
 
 
 @dataclass
 class TrainedNetwork:
-    """A network trained by :func:`train_network`: the model, the loop's result, and the data
-    sizes it saw (``resolution`` in pixels)."""
+    """A network trained by :func:`train_network`: the model, the loop's result, the data
+    sizes it saw (``resolution`` in pixels) and the ``source`` of the result (device
+    fingerprint)."""
 
     model: Any
     result: Any
     resolution: int
     train_images: int
     val_images: int
+    source: dict[str, Any]
 
 
 def train_network(
-    build: Any,
+    build: Callable[[], Any],
+    payload: TrainingPayload,
     *,
     seed_id: str,
-    data: DataSource,
-    seed: int,
-    recipe: Recipe,
-    augment: bool,
-    train_images: int | None,
-    subset_seed: int,
-    device: str,
-    eval_every: int,
-    source: dict[str, Any],
+    eval_every: int = 1,
     label: str = "",
 ) -> TrainedNetwork | dict[str, Any]:
     """Build (``build()`` -> module), check it runs at the data's resolution, and train it with
-    the shared loop; batches seeded by ``seed`` and ``seed_id``. Returns the trained network,
-    or a failure outcome (``invalid_arch``, ``diverged``, ``out_of_memory``)."""
+    the shared loop under ``payload``'s recipe, data and seeds; batches seeded by
+    ``payload.seed`` and ``seed_id``. Returns the trained network, or a failure outcome
+    (``invalid_arch``, ``diverged``, ``out_of_memory``)."""
     import torch
 
+    from hytnas.data.loader import batches
+    from hytnas.latency.fingerprint import fingerprint
     from hytnas.train import seed_everything, train
 
-    arrays = load_arrays(data)
+    source = {"device": payload.device, **fingerprint(torch.get_num_threads())}
+    recipe = payload.recipe
+    arrays = load_arrays(payload.data)
     train_x, train_y = arrays.train_x, arrays.train_y
-    if train_images is not None and train_images < len(train_y):
-        keep = train_subset(len(train_y), train_images, subset_seed)
+    if payload.train_images is not None and payload.train_images < len(train_y):
+        keep = train_subset(len(train_y), payload.train_images, payload.subset_seed)
         train_x, train_y = train_x[keep], train_y[keep]
     resolution = int(train_x.shape[1])
     try:
-        seed_everything(seed)
+        seed_everything(payload.seed)
         model = build()
         model.eval()
         with torch.inference_mode():  # does it run at this resolution at all?
@@ -235,16 +222,18 @@ def train_network(
     steps = max(1, len(train_y) // recipe.batch_size)  # the short last batch is dropped
 
     def train_batches(epoch: int) -> Iterable[Any]:
-        batch_seed = arch_seed(seed, seed_id, f"epoch{epoch}")
-        return _batches(train_x, train_y, recipe.batch_size, augment=augment, shuffle=True, seed=batch_seed)
+        return batches(
+            train_x, train_y, recipe.batch_size, augment=payload.augment, shuffle=True,
+            seed=arch_seed(payload.seed, seed_id, f"epoch{epoch}"), drop_last=True,
+        )
 
     def val_batches() -> Iterable[Any]:
-        return _batches(arrays.val_x, arrays.val_y, 2 * recipe.batch_size, augment=False, shuffle=False, seed=0)
+        return batches(arrays.val_x, arrays.val_y, 2 * recipe.batch_size, augment=False, shuffle=False, seed=0)
 
     try:
         result = train(
-            model, train_batches, val_batches, recipe, steps_per_epoch=steps, seed=seed, device=device,
-            eval_every=eval_every,
+            model, train_batches, val_batches, recipe, steps_per_epoch=steps, seed=payload.seed,
+            device=payload.device, eval_every=eval_every,
         )
     except Diverged as err:
         return outcome("diverged", str(err), source=source)
@@ -252,34 +241,25 @@ def train_network(
         if is_out_of_memory(err):
             return outcome("out_of_memory", one_line(err), source=source)
         raise
-    return TrainedNetwork(model, result, resolution, int(len(train_y)), int(len(arrays.val_y)))
+    return TrainedNetwork(model, result, resolution, int(len(train_y)), int(len(arrays.val_y)), source)
 
 
 def proxy_task(payload: ProxyPayload) -> dict[str, Any]:
     """Train one architecture; an outcome whose result holds :data:`RESULT_COLUMNS` and
     ``params``. Failures: ``invalid_arch``, ``diverged``, ``out_of_memory``."""
-    import torch
-
     from hytnas.nn import build_model, count_params
 
     space = get_space(payload.space)
-    source = {"device": payload.device, **source_fingerprint(torch.get_num_threads())}
     trained = train_network(
         lambda: build_model(space.to_spec(space.parse_arch_id(payload.arch_id)), num_classes=NUM_CLASSES),
+        payload,
         seed_id=payload.arch_id,
-        data=payload.data,
-        seed=payload.seed,
-        recipe=payload.recipe,
-        augment=payload.augment,
-        train_images=payload.train_images,
-        subset_seed=payload.subset_seed,
-        device=payload.device,
         eval_every=payload.eval_every,
-        source=source,
     )
     if isinstance(trained, dict):
         return trained
-    return outcome("ok", result={**trained.result.summary(), "params": count_params(trained.model)}, source=source)
+    result = {**trained.result.summary(), "params": count_params(trained.model)}
+    return outcome("ok", result=result, source=trained.source)
 
 
 def accelerator(params: Any) -> str:

@@ -20,10 +20,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from hytnas.executor import one_line, outcome
+from hytnas.executor import is_out_of_memory, one_line, outcome
 from hytnas.final.networks import FinalNetwork
+from hytnas.latency.fingerprint import fingerprint
 from hytnas.latency.protocol import LatencyProtocol
-from hytnas.proxy import DataSource, is_out_of_memory, source_fingerprint, train_network
+from hytnas.proxy import DataSource, train_network
 from hytnas.train import Recipe
 
 WEIGHTS_FILE = "weights.pt"
@@ -108,24 +109,10 @@ def final_train_task(payload: TrainPayload) -> dict[str, Any]:
     from hytnas.nn import count_macs, count_params
 
     net = payload.network
-    source = {"device": payload.device, **source_fingerprint(torch.get_num_threads())}
-    trained = train_network(
-        net.build,
-        seed_id=net.seed_id,
-        data=payload.data,
-        seed=payload.seed,
-        recipe=payload.recipe,
-        augment=payload.augment,
-        train_images=payload.train_images,
-        subset_seed=payload.subset_seed,
-        device=payload.device,
-        eval_every=1,
-        source=source,
-        label=net.label,
-    )
+    trained = train_network(net.build, payload, seed_id=net.seed_id, label=net.label)
     if isinstance(trained, dict):
         return trained
-    result, resolution = trained.result, trained.resolution
+    result, resolution, source = trained.result, trained.resolution, trained.source
     model = trained.model.cpu().float()
     folder = Path(payload.artifacts)
     values: dict[str, Any] = {
@@ -154,7 +141,7 @@ def final_latency_task(payload: LatencyPayload) -> dict[str, Any]:
     from hytnas.latency.protocol import time_model
 
     protocol = payload.protocol
-    source = {"backend": "local", "protocol": protocol.to_dict(), **source_fingerprint(protocol.threads)}
+    source = {"backend": "local", "protocol": protocol.to_dict(), **fingerprint(protocol.threads)}
     try:
         torch.manual_seed(payload.seed)
         model = payload.network.build()

@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any
 
 from hytnas.errors import DataError
-from hytnas.executor import Executor, make_executor, outcome
+from hytnas.executor import Executor, is_out_of_memory, make_executor, one_line, outcome
 from hytnas.latency.fingerprint import fingerprint, identity
 from hytnas.latency.protocol import LatencyProtocol, time_model
 
@@ -26,11 +26,6 @@ class LocalPayload:
     arch_id: str
     protocol: LatencyProtocol
     seed: int = 0
-
-
-def _is_oom(err: BaseException) -> bool:
-    text = str(err).lower()
-    return isinstance(err, MemoryError) or "out of memory" in text or "can't allocate memory" in text
 
 
 def local_latency_task(payload: LocalPayload) -> dict[str, Any]:
@@ -50,22 +45,16 @@ def local_latency_task(payload: LocalPayload) -> dict[str, Any]:
         torch.manual_seed(payload.seed)
         model = build_model(space.to_spec(space.parse_arch_id(payload.arch_id)), num_classes=2)
     except Exception as err:  # noqa: BLE001
-        return outcome("invalid_arch", _line(err), source=source)
+        return outcome("invalid_arch", one_line(err), source=source)
     try:
         stats = time_model(model, payload.protocol, seed=payload.seed)
     except Exception as err:  # noqa: BLE001
-        if _is_oom(err):
-            return outcome("out_of_memory", _line(err), source=source)
+        if is_out_of_memory(err):
+            return outcome("out_of_memory", one_line(err), source=source)
         if isinstance(err, RuntimeError) and ("size" in str(err) or "shape" in str(err)):
-            return outcome("invalid_arch", f"does not run at {payload.protocol.resolution} px: {_line(err)}", source=source)
+            return outcome("invalid_arch", f"does not run at {payload.protocol.resolution} px: {one_line(err)}", source=source)
         raise
     return outcome("ok", result=stats.to_result(), source=source)
-
-
-def _line(err: BaseException) -> str:
-    from hytnas.executor import one_line
-
-    return one_line(err)
 
 
 class LocalBackend:
