@@ -283,18 +283,17 @@ class LocalExecutor(Executor):
         running alone is recorded as ``worker_died``, so its neighbours are not blamed."""
         pending = deque(_by_cost(tasks))
         suspects: deque[Task] = deque()  # in flight when the pool broke; rerun alone
+        solo: Task | None = None  # the suspect running alone, if any
         inflight: dict[Future[dict[str, Any]], Task] = {}
         breaks_without_result = 0
         finished = False
         try:
             while pending or suspects or inflight:
                 pool = self._start()
-                alone = bool(suspects)
-                if alone:
-                    if not inflight:
-                        task = suspects.popleft()
-                        inflight[pool.submit(run_task, fn, task.payload, self.threads)] = task
-                else:
+                if solo is None and suspects:  # a break empties the pool, so nothing else runs
+                    solo = suspects.popleft()
+                    inflight[pool.submit(run_task, fn, solo.payload, self.threads)] = solo
+                elif solo is None:
                     while pending and len(inflight) < self.workers:
                         task = pending.popleft()
                         inflight[pool.submit(run_task, fn, task.payload, self.threads)] = task
@@ -306,7 +305,7 @@ class LocalExecutor(Executor):
                         result = future.result()
                     except BrokenProcessPool:
                         broken = True
-                        if alone:
+                        if task is solo:
                             yield task, outcome(
                                 "worker_died",
                                 "the worker process died while running this task alone (out of memory or a crash)",
@@ -318,6 +317,8 @@ class LocalExecutor(Executor):
                         result = outcome("error", one_line(err))
                     breaks_without_result = 0
                     yield task, result
+                if not inflight:
+                    solo = None
                 if broken:
                     suspects.extend(inflight.values())  # the rest failed with the pool
                     inflight.clear()
