@@ -36,19 +36,8 @@ from scipy.stats import kendalltau, spearmanr
 
 from hytnas.config import parse_params
 from hytnas.io import write_csv, write_json
+from hytnas.profiles import set_dotted
 from hytnas.proxy import run_proxy
-
-
-def _override(tree: dict[str, Any], assignment: str) -> None:
-    """Apply one ``a.b.c=value`` (value parsed as YAML) to the nested ``tree``."""
-    key, sep, raw = assignment.partition("=")
-    if not sep:
-        raise SystemExit(f"--set {assignment!r}: expected key=value")
-    node = tree
-    parts = key.split(".")
-    for part in parts[:-1]:
-        node = node.setdefault(part, {})
-    node[parts[-1]] = yaml.safe_load(raw)
 
 
 def _agreement(a: np.ndarray, b: np.ndarray) -> dict[str, float]:
@@ -71,7 +60,10 @@ def main(argv: list[str] | None = None) -> int:
 
     tree = yaml.safe_load(Path(args.params).read_text())
     for assignment in args.overrides:
-        _override(tree, assignment)
+        key, sep, raw = assignment.partition("=")
+        if not sep:
+            raise SystemExit(f"--set {assignment!r}: expected key=value")
+        set_dotted(tree, key, yaml.safe_load(raw))
     tables: list[pd.DataFrame] = []
     reports: list[dict[str, Any]] = []
     started = time.perf_counter()

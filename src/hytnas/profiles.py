@@ -38,7 +38,8 @@ def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def _set(tree: dict[str, Any], dotted: str, value: Any) -> None:
+def set_dotted(tree: dict[str, Any], dotted: str, value: Any) -> None:
+    """Set ``tree["a"]["b"]["c"] = value`` for ``dotted`` ``a.b.c``, creating missing levels."""
     *parents, leaf = dotted.split(".")
     for part in parents:
         tree = tree.setdefault(part, {})
@@ -53,7 +54,7 @@ def apply(params_path: str | Path, overlay_path: str | Path) -> None:
     overlay = load_overlay(overlay_path)
     merged = yaml.safe_load(params_path.read_text()) or {}
     for key, value in overlay.items():
-        _set(merged, key, value)
+        set_dotted(merged, key, value)
     parse_params(merged, source=f"{params_path} + {overlay_path}")
     rt = YAML()
     rt.preserve_quotes = True
@@ -62,7 +63,7 @@ def apply(params_path: str | Path, overlay_path: str | Path) -> None:
     )
     document = rt.load(params_path.read_text())
     for key, value in overlay.items():
-        _set(document, key, value)
+        set_dotted(document, key, value)
     from hytnas.io import atomic_open
 
     with atomic_open(params_path, "w", encoding="utf-8") as handle:
