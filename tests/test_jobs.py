@@ -57,3 +57,21 @@ def test_circumstantial_failures_are_retried_but_architectural_ones_are_not(tmp_
     assert CALLS == [1]  # the dead worker's job runs again; the diverged one stays diverged
     assert [r.status for r in again.records] == ["ok", "diverged"] and again.failed == 1
     assert json.loads(store.path(again.records[0].key).read_text())["status"] == "ok"
+
+
+def test_a_stage_rule_redoes_chosen_records_and_keeps_them_until_replaced(tmp_path: Path) -> None:
+    store = ResultStore(tmp_path / "s")
+    run_jobs(flaky, jobs(1, 2, 3), store, InlineExecutor(), progress=False)
+    CALLS.clear()
+    again = run_jobs(flaky, jobs(1, 2, 3), store, InlineExecutor(), progress=False, redo=lambda job, rec: job.arch_id == "a2")
+    assert CALLS == [2] and (again.ran, again.redone, again.cached) == (1, 1, 2)
+    assert "1 run (1 of them again)" in again.line("stage")
+
+    def interrupted(payload: dict[str, Any]) -> dict[str, Any]:
+        raise KeyboardInterrupt
+
+    try:
+        run_jobs(interrupted, jobs(2), store, InlineExecutor(), progress=False, redo=lambda job, rec: True)
+    except KeyboardInterrupt:
+        pass
+    assert store.get(jobs(2)[0].key).result == {"y": 4}  # the old record stays until a new one comes back

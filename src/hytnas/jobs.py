@@ -14,7 +14,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
 from tqdm import tqdm
@@ -28,6 +28,9 @@ from hytnas.store import Record, ResultStore, make_key
 RETRY_STATUSES = frozenset({"worker_died", "out_of_memory"})
 """Failures that depend on circumstances (a crash, memory taken by other jobs) rather than on
 the architecture: recorded, shown in the table, but run again by the next run."""
+
+Redo = Callable[["Job", Record], bool]
+"""A stage's own rule for a stored record that must run again (e.g. its weights file is gone)."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ class RunSummary:
         total: distinct jobs asked for.
         cached: jobs answered from the store.
         ran: jobs run now.
+        redone: of ``ran``, jobs whose stored record was run again (a transient failure, or
+            the stage's ``redo`` rule).
         failed: jobs (cached or run) whose record is not ``ok``.
         seconds: wall time of the run, s.
         records: the record of every job, in the order of the jobs given.
@@ -68,6 +73,7 @@ class RunSummary:
     total: int = 0
     cached: int = 0
     ran: int = 0
+    redone: int = 0
     failed: int = 0
     seconds: float = 0.0
     records: list[Record] = field(default_factory=list)
@@ -80,9 +86,10 @@ class RunSummary:
     def line(self, name: str) -> str:
         """One summary line for the log."""
         rate = f", {self.per_minute:.1f}/min" if self.ran else ""
+        redone = f" ({self.redone} of them again)" if self.redone else ""
         failed = f", {self.failed} failed" if self.failed else ""
         return (
-            f"{name}: {self.total} architectures: {self.cached} from the store, {self.ran} run "
+            f"{name}: {self.total} architectures: {self.cached} from the store, {self.ran} run{redone} "
             f"in {self.seconds:.1f} s{rate}{failed}"
         )
 
@@ -103,9 +110,10 @@ def run_jobs(
     *,
     desc: str = "jobs",
     progress: bool | None = None,
+    redo: Redo | None = None,
 ) -> RunSummary:
-    """Run the jobs whose result is not in ``store`` yet (or whose stored failure is one of
-    :data:`RETRY_STATUSES`); return every job's record.
+    """Run the jobs whose result is not in ``store`` yet, whose stored failure is one of
+    :data:`RETRY_STATUSES`, or whose stored record ``redo`` rejects; return every job's record.
 
     Args:
         fn: task function (top-level, picklable) mapping a job's payload to an outcome
@@ -115,19 +123,25 @@ def run_jobs(
         executor: where the missing jobs run.
         desc: progress bar label.
         progress: show a bar (``None``: only when stderr is a terminal).
+        redo: the stage's extra rule for stored records to run again; a redone record is
+            replaced only when its new outcome comes back.
     """
     start = time.perf_counter()
     store.remove_temporaries()
     jobs = unique_jobs(jobs)
     records: dict[str, Record] = {}
     todo: list[Job] = []
+    redone = 0
     for job in jobs:
         record = store.get(job.key, job.inputs)
-        if record is None or record.status in RETRY_STATUSES:
+        if record is None:
             todo.append(job)
+        elif record.status in RETRY_STATUSES or (redo is not None and redo(job, record)):
+            todo.append(job)
+            redone += 1
         else:
             records[job.key] = record
-    summary = RunSummary(total=len(jobs), cached=len(records))
+    summary = RunSummary(total=len(jobs), cached=len(records), redone=redone)
     by_name = {job.key: job for job in todo}
     disable = None if progress is None else not progress
     with tqdm(total=len(todo), desc=desc, unit="arch", disable=disable, file=sys.stderr, dynamic_ncols=True) as bar:

@@ -65,7 +65,7 @@ def test_train_final_end_to_end_then_resume(tmp_path: Path) -> None:
     key = json.loads((paths.models / "hytnas_o" / "spec.json").read_text())["runs"][0]["key"]
     (paths.cache / "artifacts" / key / "weights.pt").unlink()
     third = _run(quick_params(), pareto, tmp_path)
-    assert third.train.ran == 1
+    assert third.train.ran == 1 and third.train.redone == 1
     assert json.loads(paths.metrics.read_text())["hytnas_o_val_acc"] == metrics["hytnas_o_val_acc"]
 
     # a second seed: only the new runs train; the spread appears

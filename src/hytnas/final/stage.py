@@ -49,7 +49,7 @@ from hytnas.final.task import (
     final_train_task,
 )
 from hytnas.io import write_csv, write_json, write_text
-from hytnas.jobs import Job, RunSummary, run_jobs
+from hytnas.jobs import Job, Redo, RunSummary, run_jobs, unique_jobs
 from hytnas.latency.fingerprint import identity
 from hytnas.latency.protocol import LatencyProtocol
 from hytnas.proxy import DataSource, VWWData, accelerator, data_digest, train_subset
@@ -194,26 +194,18 @@ def _artifacts_ok(record: Record, folder: Path) -> bool:
     return weights.is_file() and file_digest(weights) == record.result.get("weights_sha256")
 
 
-RETRY_STATUSES = frozenset({"worker_died", "error"})
-"""Failures that say nothing about the network (a crashed worker, a bug since fixed): run
-again on the next run rather than reused from the store."""
+def _redo_errors(job: Job, record: Record) -> bool:
+    """A stored ``error`` says nothing about a hand-picked network (a bug since fixed): redo it."""
+    return record.status == "error"
 
 
-def _drop_stale(store: ResultStore, jobs: list[Job], artifacts: Path | None) -> int:
-    """Forget stored records to redo: transient failures, and (when ``artifacts`` is given)
-    successes whose weights are gone or altered. Returns how many were dropped."""
-    dropped = 0
-    for job in jobs:
-        record = store.get(job.key, job.inputs)
-        if record is None:
-            continue
-        stale = record.status in RETRY_STATUSES or (
-            artifacts is not None and record.ok and not _artifacts_ok(record, artifacts / job.key)
-        )
-        if stale:
-            store.path(job.key).unlink(missing_ok=True)
-            dropped += 1
-    return dropped
+def _redo_lost_weights(artifacts: Path) -> Redo:
+    """Redo errors, and successes whose weights under ``artifacts/<key>/`` are gone or altered."""
+
+    def redo(job: Job, record: Record) -> bool:
+        return _redo_errors(job, record) or (record.ok and not _artifacts_ok(record, artifacts / job.key))
+
+    return redo
 
 
 def _clean_artifact_temporaries(artifacts: Path) -> None:
@@ -412,31 +404,28 @@ def plan_training(
     return plan
 
 
-def _unique(jobs: list[Job]) -> list[Job]:
-    """Jobs with distinct keys, first occurrence kept (the order of ``RunSummary.records``)."""
-    seen: dict[str, Job] = {}
-    for job in jobs:
-        seen.setdefault(job.key, job)
-    return list(seen.values())
-
-
 def train_all(
     params: Any, plan: TrainPlan, store: ResultStore, artifacts: Path, executor: Executor | None, progress: bool | None
 ) -> tuple[RunSummary, dict[str, list[Record]], dict[str, Any]]:
     """Run the missing training jobs; ``(summary, records per label in seed order, executor description)``."""
     _clean_artifact_temporaries(artifacts)
-    dropped = _drop_stale(store, plan.jobs, artifacts)
-    if dropped:
-        print(f"train_final: running {dropped} stored result(s) again (transient failure or lost weights)", file=sys.stderr)
     own = executor is None
     executor = executor or make_executor(params.executor)
     try:
         described = executor.describe()
-        summary = run_jobs(final_train_task, plan.jobs, store, executor, desc="train_final", progress=progress)
+        summary = run_jobs(
+            final_train_task,
+            plan.jobs,
+            store,
+            executor,
+            desc="train_final",
+            progress=progress,
+            redo=_redo_lost_weights(artifacts),
+        )
     finally:
         if own:
             executor.close()
-    by_key = dict(zip([job.key for job in _unique(plan.jobs)], summary.records))
+    by_key = dict(zip([job.key for job in unique_jobs(plan.jobs)], summary.records))
     print(summary.line("train_final"))
     return summary, {label: [by_key[key] for key in keys] for label, keys in plan.keys.items()}, described
 
@@ -471,12 +460,13 @@ def time_all(
             )
             for net in networks
         ]
-        _drop_stale(store, jobs, None)
-        summary = run_jobs(final_latency_task, jobs, store, executor, desc="train_final latency", progress=progress)
+        summary = run_jobs(
+            final_latency_task, jobs, store, executor, desc="train_final latency", progress=progress, redo=_redo_errors
+        )
     finally:
         if own:
             executor.close()
-    by_key = dict(zip([job.key for job in _unique(jobs)], summary.records))
+    by_key = dict(zip([job.key for job in unique_jobs(jobs)], summary.records))
     print(summary.line("train_final latency"))
     return summary, {net.label: by_key[job.key] for net, job in zip(networks, jobs)}, environment
 

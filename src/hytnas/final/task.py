@@ -4,9 +4,8 @@
   (:func:`hytnas.train.train`), count its parameters and MACs, save its weights and its ONNX
   export (checked with onnxruntime) into the job's artifact folder, and return the numbers
   with the per-epoch history.
-- :func:`final_latency_task`: time one network under the latency protocol
-  (:func:`hytnas.latency.protocol.time_model`), as the ``local`` latency backend does for the
-  search-space architectures of ``measure_latency``.
+- :func:`final_latency_task`: time one network under the latency protocol with the ``local``
+  backend's timing path (:func:`hytnas.latency.local.time_network`).
 
 Both return an outcome (:func:`hytnas.executor.outcome`); only the artifact files are written
 by the worker, each atomically, into a folder named by the job's key, so the driver alone
@@ -20,9 +19,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from hytnas.executor import is_out_of_memory, one_line, outcome
+from hytnas.executor import one_line, outcome
 from hytnas.final.networks import FinalNetwork
-from hytnas.latency.fingerprint import fingerprint
 from hytnas.latency.protocol import LatencyProtocol
 from hytnas.proxy import DataSource, train_network
 from hytnas.train import Recipe
@@ -134,25 +132,9 @@ def final_train_task(payload: TrainPayload) -> dict[str, Any]:
 
 
 def final_latency_task(payload: LatencyPayload) -> dict[str, Any]:
-    """Build one network (weights seeded) and time it under the protocol; an outcome with the
-    :data:`~hytnas.latency.protocol.RESULT_COLUMNS`. Failures: ``invalid_arch``, ``out_of_memory``."""
-    import torch
+    """Build one network (weights seeded) and time it under the protocol, exactly as the
+    ``local`` latency backend times search-space architectures
+    (:func:`hytnas.latency.local.time_network`)."""
+    from hytnas.latency.local import time_network
 
-    from hytnas.latency.protocol import time_model
-
-    protocol = payload.protocol
-    source = {"backend": "local", "protocol": protocol.to_dict(), **fingerprint(protocol.threads)}
-    try:
-        torch.manual_seed(payload.seed)
-        model = payload.network.build()
-    except Exception as err:  # noqa: BLE001
-        return outcome("invalid_arch", one_line(err), source=source)
-    try:
-        stats = time_model(model, protocol, seed=payload.seed)
-    except Exception as err:  # noqa: BLE001
-        if is_out_of_memory(err):
-            return outcome("out_of_memory", one_line(err), source=source)
-        if isinstance(err, RuntimeError) and ("size" in str(err) or "shape" in str(err)):
-            return outcome("invalid_arch", f"does not run at {protocol.resolution} px: {one_line(err)}", source=source)
-        raise
-    return outcome("ok", result=stats.to_result(), source=source)
+    return time_network(payload.network.build, payload.protocol, payload.seed)

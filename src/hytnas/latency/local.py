@@ -1,6 +1,6 @@
 """The ``local`` backend: time architectures on the machines the executor runs on.
 
-Each task builds its network, times it under the protocol (:func:`time_model`) on the worker
+Each task builds its network, times it under the protocol (:func:`time_network`) on the worker
 where it lands, and returns the statistics with the worker's fingerprint. With the local
 executor that is this machine; with Dask it is the cluster's workers, which must all be one
 kind of hardware (checked by :meth:`LocalBackend.environment`).
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, Callable
 
 from hytnas.errors import DataError
 from hytnas.executor import Executor, is_out_of_memory, make_executor, one_line, outcome
@@ -28,33 +28,44 @@ class LocalPayload:
     seed: int = 0
 
 
-def local_latency_task(payload: LocalPayload) -> dict[str, Any]:
-    """Build and time one architecture here; an outcome with the result columns.
+def time_network(build: Callable[[], Any], protocol: LatencyProtocol, seed: int = 0) -> dict[str, Any]:
+    """Build a network here (weights seeded with ``seed``) and time it under ``protocol``; an
+    outcome with the :data:`~hytnas.latency.protocol.RESULT_COLUMNS` and this machine's
+    fingerprint as its source. The one timing path of ``measure_latency`` and ``train_final``.
 
     Failures: ``invalid_arch`` (the network does not build or does not run at the
-    resolution), ``out_of_memory``; anything else becomes ``error`` in :func:`run_task`.
+    resolution), ``out_of_memory``; anything else is raised (``error`` in :func:`run_task`).
     """
     import torch
 
-    from hytnas.nn import build_model
-    from hytnas.space import get_space
-
-    source = {"backend": "local", "protocol": payload.protocol.to_dict(), **fingerprint(payload.protocol.threads)}
+    source = {"backend": "local", "protocol": protocol.to_dict(), **fingerprint(protocol.threads)}
     try:
-        space = get_space(payload.space)
-        torch.manual_seed(payload.seed)
-        model = build_model(space.to_spec(space.parse_arch_id(payload.arch_id)), num_classes=2)
+        torch.manual_seed(seed)
+        model = build()
     except Exception as err:  # noqa: BLE001
         return outcome("invalid_arch", one_line(err), source=source)
     try:
-        stats = time_model(model, payload.protocol, seed=payload.seed)
+        stats = time_model(model, protocol, seed=seed)
     except Exception as err:  # noqa: BLE001
         if is_out_of_memory(err):
             return outcome("out_of_memory", one_line(err), source=source)
         if isinstance(err, RuntimeError) and ("size" in str(err) or "shape" in str(err)):
-            return outcome("invalid_arch", f"does not run at {payload.protocol.resolution} px: {one_line(err)}", source=source)
+            return outcome("invalid_arch", f"does not run at {protocol.resolution} px: {one_line(err)}", source=source)
         raise
     return outcome("ok", result=stats.to_result(), source=source)
+
+
+def _build_from_space(space_name: str, arch_id: str) -> Any:
+    from hytnas.nn import build_model
+    from hytnas.space import get_space
+
+    space = get_space(space_name)
+    return build_model(space.to_spec(space.parse_arch_id(arch_id)), num_classes=2)
+
+
+def local_latency_task(payload: LocalPayload) -> dict[str, Any]:
+    """Build and time one architecture of a search space here (:func:`time_network`)."""
+    return time_network(partial(_build_from_space, payload.space, payload.arch_id), payload.protocol, payload.seed)
 
 
 class LocalBackend:
