@@ -6,15 +6,18 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from helpers_final import RES, quick_params, write_pareto
 from hytnas.config import parse_params
 from hytnas.errors import ConfigError, DataError
-from hytnas.executor import InlineExecutor
+from hytnas.executor import Executor, InlineExecutor
 from hytnas.final import FinalPaths, run_final
 from hytnas.final.selection import SelectionError
+from hytnas.latency.local import LocalBackend, NetworkPayload, network_latency_task
+from hytnas.latency.protocol import LatencyProtocol
 from hytnas.proxy import SyntheticData
 
 DATA = SyntheticData(train=64, val=32, resolution=RES, seed=0)
@@ -73,6 +76,35 @@ def test_train_final_end_to_end_then_resume(tmp_path: Path) -> None:
     assert fourth.train.ran == 4 and fourth.train.cached == 4 and fourth.latency.ran == 0
     assert fourth.headline["o_acc_gain_seeds"] == 2
     assert (paths.models / "hytnas_o" / "seed1.pt").is_file()
+
+
+def board_task(payload: NetworkPayload) -> dict[str, Any]:
+    out = network_latency_task(payload)
+    out["source"]["backend"] = "board"
+    return out
+
+
+class BoardBackend(LocalBackend):
+    """Stands in for a measuring backend that times on another device."""
+
+    name = "board"
+    network_task = staticmethod(board_task)
+
+    def executor(self) -> Executor:
+        return InlineExecutor(1)
+
+
+def test_the_networks_are_timed_by_the_given_measuring_backend(tmp_path: Path) -> None:
+    pareto = write_pareto(tmp_path / "pareto.csv", acc=[80, 90], lat=[10, 40])
+    params = quick_params()
+    backend = BoardBackend(LatencyProtocol.from_config(params.latency), params.executor)
+    run = run_final(
+        params, pareto, FinalPaths.under(tmp_path), data=DATA, executor=InlineExecutor(),
+        latency_backend=backend, progress=False,
+    )
+    assert run.latency.ran == run.latency.total >= 3 and (run.table["latency_ms"] > 0).all()
+    assert {r.source["backend"] for r in run.latency.records} == {"board"}
+    assert {r.inputs["backend"] for r in run.latency.records} == {"board"}  # not mixed with local timings
 
 
 @pytest.mark.parametrize(

@@ -21,13 +21,12 @@ from hytnas.final.networks import FinalNetwork, baseline_networks, picked_networ
 from hytnas.final.paper_table2 import PAPER_TABLE2, PaperRow, paper_row
 from hytnas.final.selection import Pick, SelectionError, knee_distances, read_pareto, select
 from hytnas.final.stage import FinalPaths, FinalRun, plan_networks, run_final
-from hytnas.final.task import LatencyPayload, TrainPayload, final_latency_task, final_train_task
+from hytnas.final.task import TrainPayload, final_train_task
 
 __all__ = [
     "FinalNetwork",
     "FinalPaths",
     "FinalRun",
-    "LatencyPayload",
     "OnnxCheck",
     "PAPER_TABLE2",
     "PaperRow",
@@ -37,7 +36,6 @@ __all__ = [
     "baseline_networks",
     "check_onnx",
     "export_onnx",
-    "final_latency_task",
     "final_train_task",
     "knee_distances",
     "paper_row",

@@ -42,14 +42,13 @@ from hytnas.final.task import (
     EXPORT_VERSION,
     ONNX_FILE,
     WEIGHTS_FILE,
-    LatencyPayload,
     TrainPayload,
     file_digest,
-    final_latency_task,
     final_train_task,
 )
 from hytnas.io import write_csv, write_json, write_text
 from hytnas.jobs import Job, Redo, RunSummary, run_jobs, unique_jobs
+from hytnas.latency.backend import MeasuringBackend, get_backend
 from hytnas.latency.fingerprint import identity
 from hytnas.latency.protocol import LatencyProtocol
 from hytnas.proxy import DataSource, VWWData, accelerator, data_digest, train_subset
@@ -156,7 +155,7 @@ def train_inputs(params: Any, net: FinalNetwork, seed_index: int, digest: str, d
     }
 
 
-def latency_inputs(params: Any, net: FinalNetwork, environment: dict[str, Any]) -> dict[str, Any]:
+def latency_inputs(params: Any, net: FinalNetwork, backend: str, environment: dict[str, Any]) -> dict[str, Any]:
     """Everything one final latency depends on (the keys of ``measure_latency``'s, with the
     network's architecture in place of a search-space ``arch_id``)."""
     cfg = params.latency
@@ -165,7 +164,7 @@ def latency_inputs(params: Any, net: FinalNetwork, environment: dict[str, Any]) 
         "network": net.identity(),
         "seed": params.seed,
         "device": cfg.device,
-        "backend": "local",
+        "backend": backend,
         "protocol": LatencyProtocol.from_config(cfg).to_dict(),
         "workers": cfg.workers,
         "environment": identity(environment),
@@ -431,22 +430,30 @@ def train_all(
 
 
 def time_all(
-    params: Any, networks: list[FinalNetwork], store: ResultStore, executor: Executor | None, progress: bool | None
+    params: Any,
+    networks: list[FinalNetwork],
+    store: ResultStore,
+    executor: Executor | None,
+    progress: bool | None,
+    backend: MeasuringBackend | None = None,
 ) -> tuple[RunSummary, dict[str, Record], dict[str, Any]]:
-    """Time every network under the latency protocol (the local backend's executor and device
-    check); ``(summary, record per label, device fingerprint)``."""
-    from hytnas.latency.backend import get_backend
+    """Time every network under the latency protocol with the configured measuring backend
+    (``local`` when the search's latencies were imported: the reference networks are not in
+    that table); ``(summary, record per label, device fingerprint)``."""
     from hytnas.nn.measure import summarize
 
     cfg = params.latency
-    if cfg.backend != "local":
-        print(
-            f"train_final: latency.backend = {cfg.backend}: the reference networks are not in an imported table, "
-            "so every network is timed here under the same protocol",
-            file=sys.stderr,
-        )
     protocol = LatencyProtocol.from_config(cfg)
-    backend = get_backend("local", protocol=protocol, executor_cfg=params.executor, latency_cfg=cfg)
+    if backend is None:
+        name = cfg.backend
+        if name == "import":
+            print(
+                "train_final: latency.backend = import: the reference networks are not in the imported table, "
+                "so every network is timed here (backend local) under the same protocol",
+                file=sys.stderr,
+            )
+            name = "local"
+        backend = get_backend(name, protocol=protocol, executor_cfg=params.executor, latency_cfg=cfg)
     own = executor is None
     executor = executor or backend.executor()
     try:
@@ -454,14 +461,14 @@ def time_all(
         jobs = [
             Job(
                 arch_id=net.seed_id,
-                inputs=latency_inputs(params, net, environment),
-                payload=LatencyPayload(net, protocol, arch_seed(params.seed, net.seed_id, "latency")),
+                inputs=latency_inputs(params, net, backend.name, environment),
+                payload=backend.network_payload(net, arch_seed(params.seed, net.seed_id, "latency")),
                 cost=float(summarize(net.spec(), protocol.resolution)["macs"]),
             )
             for net in networks
         ]
         summary = run_jobs(
-            final_latency_task, jobs, store, executor, desc="train_final latency", progress=progress, redo=_redo_errors
+            backend.network_task, jobs, store, executor, desc="train_final latency", progress=progress, redo=_redo_errors
         )
     finally:
         if own:
@@ -483,6 +490,7 @@ def run_final(
     data_root: str | Path = "data/vww",
     executor: Executor | None = None,
     latency_executor: Executor | None = None,
+    latency_backend: MeasuringBackend | None = None,
     progress: bool | None = None,
 ) -> FinalRun:
     """Run stage ``train_final``.
@@ -495,8 +503,9 @@ def run_final(
             ``final.resolution``).
         data_root: the prepared VWW folder.
         executor: where to train (default: from ``params.executor``; closed afterwards).
-        latency_executor: where to time (default: the local latency backend's executor,
-            ``latency.workers`` workers of ``latency.threads`` threads; closed afterwards).
+        latency_executor: where to time (default: the latency backend's executor, for
+            ``local`` ``latency.workers`` workers of ``latency.threads`` threads; closed afterwards).
+        latency_backend: a measuring backend to use instead of ``params.latency.backend``.
         progress: progress bars on/off (``None``: only on a terminal).
 
     Raises:
@@ -512,7 +521,7 @@ def run_final(
     artifacts = (paths.cache / "artifacts").resolve()
     plan = plan_training(params, networks, data_ready, device, artifacts)
     train, train_records, described = train_all(params, plan, store, artifacts, executor, progress)
-    latency, latency_records, environment = time_all(params, networks, store, latency_executor, progress)
+    latency, latency_records, environment = time_all(params, networks, store, latency_executor, progress, latency_backend)
 
     results = collect(networks, picks, train_records, latency_records)
     table = results_frame(results)

@@ -1,15 +1,12 @@
-"""The two per-network tasks of ``train_final``, run by an executor's workers.
+"""The training task of ``train_final``, run by an executor's workers.
 
-- :func:`final_train_task`: train one network for one seed with the shared training loop
-  (:func:`hytnas.train.train`), count its parameters and MACs, save its weights and its ONNX
-  export (checked with onnxruntime) into the job's artifact folder, and return the numbers
-  with the per-epoch history.
-- :func:`final_latency_task`: time one network under the latency protocol with the ``local``
-  backend's timing path (:func:`hytnas.latency.local.time_network`).
-
-Both return an outcome (:func:`hytnas.executor.outcome`); only the artifact files are written
-by the worker, each atomically, into a folder named by the job's key, so the driver alone
-writes the records and the stage's outputs.
+:func:`final_train_task` trains one network for one seed with the shared training loop
+(:func:`hytnas.train.train`), counts its parameters and MACs, saves its weights and its ONNX
+export (checked with onnxruntime) into the job's artifact folder, and returns the numbers with
+the per-epoch history as an outcome (:func:`hytnas.executor.outcome`). Only the artifact files
+are written by the worker, each atomically, into a folder named by the job's key, so the
+driver alone writes the records and the stage's outputs. (The networks are timed by the
+latency backend's ``network_task``.)
 """
 
 from __future__ import annotations
@@ -21,7 +18,6 @@ from typing import Any
 
 from hytnas.executor import one_line, outcome
 from hytnas.final.networks import FinalNetwork
-from hytnas.latency.protocol import LatencyProtocol
 from hytnas.proxy import DataSource, train_network
 from hytnas.train import Recipe
 
@@ -63,15 +59,6 @@ class TrainPayload:
     artifacts: str
     macs_resolution: int = 224
     onnx_opset: int = 17
-
-
-@dataclass(frozen=True)
-class LatencyPayload:
-    """One network to time under ``protocol`` with input and weight seed ``seed``."""
-
-    network: FinalNetwork
-    protocol: LatencyProtocol
-    seed: int = 0
 
 
 def _save_weights(model: Any, path: Path) -> str:
@@ -129,12 +116,3 @@ def final_train_task(payload: TrainPayload) -> dict[str, Any]:
         values["onnx_error"] = one_line(err)
     values["history"] = [asdict(epoch) for epoch in result.history]
     return outcome("ok", result=values, source=source)
-
-
-def final_latency_task(payload: LatencyPayload) -> dict[str, Any]:
-    """Build one network (weights seeded) and time it under the protocol, exactly as the
-    ``local`` latency backend times search-space architectures
-    (:func:`hytnas.latency.local.time_network`)."""
-    from hytnas.latency.local import time_network
-
-    return time_network(payload.network.build, payload.protocol, payload.seed)

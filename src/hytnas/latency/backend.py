@@ -6,7 +6,9 @@ architecture, run through an :class:`~hytnas.executor.Executor` with results sto
 (e.g. a Raspberry Pi reached over SSH) fits the same seam: its ``environment()`` returns the
 device's fingerprint, its ``task`` ships one model to the device and returns the timings,
 and its ``executor()`` is an :class:`~hytnas.executor.InlineExecutor` (one device) or a pool
-of one worker per device. Register it with :func:`register_backend`.
+of one worker per device. Its ``payload`` names a search-space architecture
+(``measure_latency``); its ``network_payload`` any :class:`Buildable` network, such as the
+Table II baselines of ``train_final``. Register it with :func:`register_backend`.
 
 The ``import`` backend is not a measuring backend: it validates a table measured elsewhere
 (:mod:`hytnas.latency.import_csv`).
@@ -20,6 +22,14 @@ from hytnas.executor import Executor, TaskFn
 from hytnas.latency.protocol import LatencyProtocol
 
 
+class Buildable(Protocol):
+    """A picklable description of a network that builds it where the task runs."""
+
+    def build(self) -> Any:
+        """The ``torch.nn.Module`` (2-class head), weights from torch's current seed."""
+        ...
+
+
 @runtime_checkable
 class MeasuringBackend(Protocol):
     """What :func:`hytnas.latency.stage.measure` needs of a backend that times networks.
@@ -29,12 +39,14 @@ class MeasuringBackend(Protocol):
         protocol: the measurement protocol.
         task: top-level picklable function, ``payload -> outcome`` whose result holds the
             :data:`~hytnas.latency.protocol.RESULT_COLUMNS` and whose source holds the
-            fingerprint of the device that measured.
+            fingerprint of the device that measured; takes :meth:`payload`'s value.
+        network_task: the same for :meth:`network_payload`'s value.
     """
 
     name: str
     protocol: LatencyProtocol
     task: TaskFn
+    network_task: TaskFn
 
     def executor(self) -> Executor:
         """Where the tasks run (opened by the caller, closed with ``with``)."""
@@ -46,7 +58,11 @@ class MeasuringBackend(Protocol):
         ...
 
     def payload(self, space: str, arch_id: str, seed: int) -> Any:
-        """The task's argument for one architecture."""
+        """``task``'s argument for one architecture of a search space."""
+        ...
+
+    def network_payload(self, network: Buildable, seed: int) -> Any:
+        """``network_task``'s argument for any network."""
         ...
 
 

@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from hytnas.errors import DataError
 from hytnas.executor import Executor, is_out_of_memory, make_executor, one_line, outcome
+from hytnas.latency.backend import Buildable
 from hytnas.latency.fingerprint import fingerprint, identity
 from hytnas.latency.protocol import LatencyProtocol, time_model
 
@@ -24,6 +25,16 @@ class LocalPayload:
 
     space: str
     arch_id: str
+    protocol: LatencyProtocol
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class NetworkPayload:
+    """Any network to time (built by ``network.build()`` where the task runs), the protocol
+    and the input and weight seed."""
+
+    network: Buildable
     protocol: LatencyProtocol
     seed: int = 0
 
@@ -68,6 +79,11 @@ def local_latency_task(payload: LocalPayload) -> dict[str, Any]:
     return time_network(partial(_build_from_space, payload.space, payload.arch_id), payload.protocol, payload.seed)
 
 
+def network_latency_task(payload: NetworkPayload) -> dict[str, Any]:
+    """Build and time any network here (:func:`time_network`)."""
+    return time_network(payload.network.build, payload.protocol, payload.seed)
+
+
 class LocalBackend:
     """Times networks where the executor runs them (this machine, or a Dask cluster).
 
@@ -79,6 +95,7 @@ class LocalBackend:
 
     name = "local"
     task = staticmethod(local_latency_task)
+    network_task = staticmethod(network_latency_task)
 
     def __init__(self, protocol: LatencyProtocol, executor_cfg: Any, workers: int = 1) -> None:
         self.protocol = protocol
@@ -105,3 +122,6 @@ class LocalBackend:
 
     def payload(self, space: str, arch_id: str, seed: int) -> LocalPayload:
         return LocalPayload(space, arch_id, self.protocol, seed)
+
+    def network_payload(self, network: Buildable, seed: int) -> NetworkPayload:
+        return NetworkPayload(network, self.protocol, seed)
