@@ -47,6 +47,9 @@ def test_only_missing_jobs_run_and_every_record_comes_back_in_order(tmp_path: Pa
     assert [r.arch_id for r in second.records] == ["a3", "a1", "a2"]
     assert [r.result["y"] for r in second.records] == [6, 2, 4]
     assert "3 architectures: 2 from the store, 1 run" in second.line("stage")
+    stored = run_jobs(flaky, jobs(1, 2), store, InlineExecutor(), progress=False)
+    assert first.per_minute is not None and first.per_minute > 0
+    assert stored.per_minute is None and "/min" not in stored.line("stage")  # no rate from a run of nothing
 
 
 def test_circumstantial_failures_are_retried_but_architectural_ones_are_not(tmp_path: Path) -> None:

@@ -79,13 +79,13 @@ class RunSummary:
     records: list[Record] = field(default_factory=list)
 
     @property
-    def per_minute(self) -> float:
-        """Jobs run per minute of wall time (cached ones excluded)."""
-        return 60.0 * self.ran / self.seconds if self.seconds > 0 and self.ran else 0.0
+    def per_minute(self) -> float | None:
+        """Jobs run per minute of wall time (cached ones excluded); ``None`` when none ran."""
+        return 60.0 * self.ran / self.seconds if self.seconds > 0 and self.ran else None
 
     def line(self, name: str) -> str:
         """One summary line for the log."""
-        rate = f", {self.per_minute:.1f}/min" if self.ran else ""
+        rate = f", {self.per_minute:.1f}/min" if self.per_minute is not None else ""
         redone = f" ({self.redone} of them again)" if self.redone else ""
         failed = f", {self.failed} failed" if self.failed else ""
         return (

@@ -316,7 +316,7 @@ def proxy_report(
         "trained": summary.ran,
         "from_store": summary.cached,
         "seconds": round(summary.seconds, 2),
-        "archs_per_minute": round(summary.per_minute, 2),
+        "archs_per_minute": None if summary.per_minute is None else round(summary.per_minute, 2),
         "val_majority_acc": round(majority_acc, 3),
         "val_acc_noise": round(noise, 3),
     }

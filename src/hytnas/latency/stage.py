@@ -68,7 +68,7 @@ def latency_report(
             measured=summary.ran,
             from_store=summary.cached,
             seconds=round(summary.seconds, 2),
-            archs_per_minute=round(summary.per_minute, 2),
+            archs_per_minute=None if summary.per_minute is None else round(summary.per_minute, 2),
         )
     report.update(resolution=cfg.resolution, threads=cfg.threads, warmup=cfg.warmup, runs=cfg.runs, batch=1, workers=cfg.workers)
     if environment:
