@@ -11,7 +11,7 @@ import torch
 
 from hytnas.nn import build_model
 from hytnas.space import get_space
-from hytnas.train import Diverged, Recipe, arch_seed, evaluate, lr_at, open_live, param_groups, train
+from hytnas.train import Diverged, Recipe, WeightAverage, arch_seed, evaluate, lr_at, open_live, param_groups, train
 
 RES = 32
 
@@ -145,3 +145,35 @@ def test_eval_every_evaluates_only_those_epochs_and_the_last() -> None:
     assert len(calls) == 2
     assert math.isnan(result.history[0].val_acc) and not math.isnan(result.history[1].val_acc)
     assert result.val_acc == result.history[2].val_acc
+
+
+def test_weight_average_follows_the_formula_and_swaps_back() -> None:
+    model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.BatchNorm1d(2))
+    start = {k: v.clone() for k, v in model.state_dict().items()}
+    average = WeightAverage(model, decay=0.5)
+    with torch.no_grad():
+        model[0].weight.add_(1.0)
+        model[1].num_batches_tracked.fill_(7)
+    average.update()  # t = 1: decay min(0.5, 2/11) = 2/11
+    expected = start["0.weight"] + (1 - 2 / 11) * 1.0
+    assert torch.allclose(average.state["0.weight"], expected)
+    assert int(average.state["1.num_batches_tracked"]) == 7
+    live = model[0].weight.detach().clone()
+    average.swap(model)
+    assert torch.allclose(model[0].weight, expected)
+    average.swap(model)
+    assert torch.equal(model[0].weight, live)
+
+
+def test_ema_evaluates_and_returns_the_average() -> None:
+    train_batches, val_batches, steps = random_data()
+    plain = Recipe(epochs=2, batch_size=16, warmup_epochs=0.5)
+    averaged = Recipe(epochs=2, batch_size=16, warmup_epochs=0.5, ema=0.9)
+    a = train(tiny_model(3), train_batches, val_batches, plain, steps_per_epoch=steps, seed=7)
+    model = tiny_model(3)
+    b = train(model, train_batches, val_batches, averaged, steps_per_epoch=steps, seed=7)
+    again = train(tiny_model(3), train_batches, val_batches, averaged, steps_per_epoch=steps, seed=7)
+    assert a.train_loss == b.train_loss  # the average does not touch the training itself
+    assert b.val_loss != a.val_loss and (b.val_loss, b.val_acc) == (again.val_loss, again.val_acc)
+    loss, acc = evaluate(model, val_batches())
+    assert (loss, acc) == pytest.approx((b.val_loss, b.val_acc))  # the returned model is the average

@@ -84,6 +84,7 @@ class ProxyConfig(_Section):
     train_images: PositiveInt | None = None
     amp: bool = True
     eval_every: PositiveInt = 1
+    ema: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
 
 
 class LatencyConfig(_Section):

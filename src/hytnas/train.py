@@ -32,7 +32,7 @@ from torch import nn
 
 Batch = tuple[torch.Tensor, torch.Tensor]
 
-TRAIN_VERSION = 2
+TRAIN_VERSION = 3
 """Bump when a change to this loop or its batches changes results: stored proxy results keyed on the
 old version are then retrained rather than reused."""
 
@@ -64,6 +64,9 @@ class Recipe:
         label_smoothing: cross-entropy label smoothing of the training loss.
         amp: float16 autocast and gradient scaling when on CUDA (no effect on CPU).
         channels_last: put the model and the inputs in ``channels_last`` memory format.
+        ema: decay per step of an exponential moving average of the weights and
+            normalisation statistics (0: off); when on, validation and the returned model
+            use the average (:class:`WeightAverage`).
     """
 
     epochs: int
@@ -76,6 +79,7 @@ class Recipe:
     label_smoothing: float = 0.1
     amp: bool = True
     channels_last: bool = True
+    ema: float = 0.0
 
     @classmethod
     def from_config(cls, cfg: Any) -> "Recipe":
@@ -176,12 +180,53 @@ def param_groups(model: nn.Module, weight_decay: float) -> list[dict[str, Any]]:
 
 
 def make_optimizer(model: nn.Module, recipe: Recipe) -> torch.optim.Optimizer:
+    """The recipe's optimizer over :func:`param_groups`, with PyTorch's fused kernels (one
+    kernel per step instead of one per tensor: the per-tensor loop costs ~8 ms a step, about
+    a tenth of a proxy run, on one CPU thread for a 200-tensor network)."""
     groups = param_groups(model, recipe.weight_decay)
     if recipe.optimizer == "sgd":
-        return torch.optim.SGD(groups, lr=recipe.lr, momentum=recipe.momentum, nesterov=recipe.momentum > 0)
+        return torch.optim.SGD(groups, lr=recipe.lr, momentum=recipe.momentum, nesterov=recipe.momentum > 0, fused=True)
     if recipe.optimizer == "adamw":
-        return torch.optim.AdamW(groups, lr=recipe.lr)
+        return torch.optim.AdamW(groups, lr=recipe.lr, fused=True)
     raise ValueError(f"optimizer {recipe.optimizer!r}: expected adamw or sgd")
+
+
+class WeightAverage:
+    """Exponential moving average of a model's floating-point state (weights and
+    normalisation statistics), updated after every optimisation step.
+
+    The decay at update ``t`` (1-based) is ``min(decay, (1 + t) / (10 + t))``, so early
+    averages are not dominated by the initial weights (short proxy runs have a few hundred
+    steps). Integer state (BatchNorm's step counter) is copied.
+    """
+
+    def __init__(self, model: nn.Module, decay: float) -> None:
+        self.decay = decay
+        self.updates = 0
+        self.state = {name: value.detach().clone() for name, value in model.state_dict().items()}
+        live = model.state_dict()  # the model's own tensors: updated in place by training
+        floats = [name for name, value in live.items() if value.is_floating_point()]
+        self._averaged = [self.state[name] for name in floats]
+        self._current = [live[name] for name in floats]
+        self._counters = [(self.state[name], value) for name, value in live.items() if not value.is_floating_point()]
+
+    @torch.no_grad()
+    def update(self) -> None:
+        """Move the average towards the current state of the model it was made from."""
+        self.updates += 1
+        weight = 1.0 - min(self.decay, (1.0 + self.updates) / (10.0 + self.updates))
+        torch._foreach_lerp_(self._averaged, self._current, weight)
+        for kept, value in self._counters:
+            kept.copy_(value)
+
+    @torch.no_grad()
+    def swap(self, model: nn.Module) -> None:
+        """Exchange the model's state with the average in place (call twice to undo)."""
+        for name, value in model.state_dict().items():
+            kept = self.state[name]
+            scratch = value.clone()
+            value.copy_(kept)
+            kept.copy_(scratch)
 
 
 def _to(x: torch.Tensor, device: torch.device, channels_last: bool) -> torch.Tensor:
@@ -261,6 +306,7 @@ def train(
     if recipe.channels_last:
         model.to(memory_format=torch.channels_last)
     optimizer = make_optimizer(model, recipe)
+    average = WeightAverage(model, recipe.ema) if recipe.ema > 0 else None
     scaler = torch.amp.GradScaler("cuda", enabled=use_amp)
     criterion = nn.CrossEntropyLoss(label_smoothing=recipe.label_smoothing)
     total_steps = max(1, recipe.epochs * steps_per_epoch)
@@ -292,6 +338,8 @@ def train(
             scaler.scale(loss).backward()
             scaler.step(optimizer)
             scaler.update()
+            if average is not None:
+                average.update()
             n = int(y.shape[0])
             loss_sum += loss.detach() * n
             correct += (logits.detach().argmax(1) == y).sum()
@@ -306,9 +354,13 @@ def train(
         train_images += images
         evaluated = epoch == recipe.epochs - 1 or (epoch + 1) % eval_every == 0
         if evaluated:
+            if average is not None:
+                average.swap(model)
             val_loss, val_acc = evaluate(
                 model, val_batches(), device=device, channels_last=recipe.channels_last, amp=use_amp
             )
+            if average is not None and epoch < recipe.epochs - 1:
+                average.swap(model)
             if math.isfinite(val_acc):
                 best = max(best, val_acc)
         stats = EpochStats(
@@ -356,6 +408,7 @@ __all__ = [
     "Recipe",
     "TRAIN_VERSION",
     "TrainResult",
+    "WeightAverage",
     "arch_seed",
     "evaluate",
     "lr_at",
