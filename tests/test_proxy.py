@@ -12,6 +12,7 @@ from hytnas.executor import InlineExecutor
 from hytnas.proxy import (
     ProxyPayload,
     SyntheticData,
+    TrainingSetup,
     data_digest,
     proxy_inputs,
     proxy_task,
@@ -60,7 +61,7 @@ def test_data_digest_sees_every_array() -> None:
     ],
 )
 def test_failures_are_outcomes_not_exceptions(arch_id: str, recipe: Recipe, status: str, message: str) -> None:
-    out = proxy_task(ProxyPayload("table1", arch_id, recipe, 0, DATA))
+    out = proxy_task(ProxyPayload("table1", arch_id, TrainingSetup(recipe, 0, DATA)))
     assert out["status"] == status and message in out["message"] and out["result"] == {}
 
 
@@ -68,7 +69,7 @@ def test_a_one_image_last_batch_on_a_one_pixel_feature_map_trains() -> None:
     """33 training images in batches of 32 at 32 px: the last batch (one image) reaches a
     1 x 1 feature map, where BatchNorm cannot train; it is dropped, not a crash."""
     data = SyntheticData(train=33, val=16, resolution=32)
-    out = proxy_task(ProxyPayload("table1", TINY, Recipe(epochs=1, batch_size=32), 0, data))
+    out = proxy_task(ProxyPayload("table1", TINY, TrainingSetup(Recipe(epochs=1, batch_size=32), 0, data)))
     assert out["status"] == "ok", out["message"]
 
 

@@ -83,6 +83,17 @@ class RunSummary:
         """Jobs run per minute of wall time (cached ones excluded); ``None`` when none ran."""
         return 60.0 * self.ran / self.seconds if self.seconds > 0 and self.ran else None
 
+    def report(self, ran_as: str) -> dict[str, Any]:
+        """The run's figures for a stage's metrics: ``ran_as`` (jobs run), ``from_store``,
+        ``seconds`` and ``archs_per_minute`` (``None`` when nothing ran)."""
+        rate = self.per_minute
+        return {
+            ran_as: self.ran,
+            "from_store": self.cached,
+            "seconds": round(self.seconds, 2),
+            "archs_per_minute": None if rate is None else round(rate, 2),
+        }
+
     def line(self, name: str) -> str:
         """One summary line for the log."""
         rate = f", {self.per_minute:.1f}/min" if self.per_minute is not None else ""

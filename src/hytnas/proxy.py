@@ -127,24 +127,19 @@ def train_subset(n: int, size: int | None, seed: int) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class ProxyPayload:
-    """One proxy-training task.
+class TrainingSetup:
+    """How one network is trained, shared by proxy and final training tasks.
 
     Attributes:
-        space: search space name.
-        arch_id: the architecture.
         recipe: the training recipe.
-        seed: the architecture's seed (:func:`~hytnas.train.arch_seed`).
-        data: where the images come from.
+        seed: the network's seed (:func:`~hytnas.train.arch_seed`).
+        data: where the images come from (arrays at the training resolution).
         augment: random flips and padded crops on training batches.
-        train_images: training subset size (None: all).
-        subset_seed: seed of the subset (global, shared by all architectures).
+        train_images: training subset size (``None``: all).
+        subset_seed: seed of the subset (global, shared by every network).
         device: ``cpu`` or ``cuda``.
-        eval_every: evaluate every this many epochs (and after the last one).
     """
 
-    space: str
-    arch_id: str
     recipe: Recipe
     seed: int
     data: DataSource
@@ -152,19 +147,17 @@ class ProxyPayload:
     train_images: int | None = None
     subset_seed: int = 0
     device: str = "cpu"
+
+
+@dataclass(frozen=True)
+class ProxyPayload:
+    """One proxy-training task: the architecture ``arch_id`` of ``space``, how to train it,
+    and how often to evaluate (every ``eval_every`` epochs and after the last one)."""
+
+    space: str
+    arch_id: str
+    training: TrainingSetup
     eval_every: int = 1
-
-
-class TrainingPayload(Protocol):
-    """What :func:`train_network` reads from a task's payload (proxy or final training)."""
-
-    recipe: Recipe
-    seed: int
-    data: DataSource
-    augment: bool
-    train_images: int | None
-    subset_seed: int
-    device: str
 
 
 @dataclass
@@ -183,15 +176,15 @@ class TrainedNetwork:
 
 def train_network(
     build: Callable[[], Any],
-    payload: TrainingPayload,
+    training: TrainingSetup,
     *,
     seed_id: str,
     eval_every: int = 1,
     label: str = "",
 ) -> TrainedNetwork | dict[str, Any]:
     """Build (``build()`` -> module), check it runs at the data's resolution, and train it with
-    the shared loop under ``payload``'s recipe, data and seeds; batches seeded by
-    ``payload.seed`` and ``seed_id``. Returns the trained network, or a failure outcome
+    the shared loop under ``training``'s recipe, data and seeds; batches seeded by
+    ``training.seed`` and ``seed_id``. Returns the trained network, or a failure outcome
     (``invalid_arch``, ``diverged``, ``out_of_memory``)."""
     import torch
 
@@ -199,16 +192,16 @@ def train_network(
     from hytnas.latency.fingerprint import fingerprint
     from hytnas.train import seed_everything, train
 
-    source = {"device": payload.device, **fingerprint(torch.get_num_threads())}
-    recipe = payload.recipe
-    arrays = load_arrays(payload.data)
+    source = {"device": training.device, **fingerprint(torch.get_num_threads())}
+    recipe = training.recipe
+    arrays = load_arrays(training.data)
     train_x, train_y = arrays.train_x, arrays.train_y
-    if payload.train_images is not None and payload.train_images < len(train_y):
-        keep = train_subset(len(train_y), payload.train_images, payload.subset_seed)
+    if training.train_images is not None and training.train_images < len(train_y):
+        keep = train_subset(len(train_y), training.train_images, training.subset_seed)
         train_x, train_y = train_x[keep], train_y[keep]
     resolution = int(train_x.shape[1])
     try:
-        seed_everything(payload.seed)
+        seed_everything(training.seed)
         model = build()
         model.eval()
         with torch.inference_mode():  # does it run at this resolution at all?
@@ -223,8 +216,8 @@ def train_network(
 
     def train_batches(epoch: int) -> Iterable[Any]:
         return batches(
-            train_x, train_y, recipe.batch_size, augment=payload.augment, shuffle=True,
-            seed=arch_seed(payload.seed, seed_id, f"epoch{epoch}"), drop_last=True,
+            train_x, train_y, recipe.batch_size, augment=training.augment, shuffle=True,
+            seed=arch_seed(training.seed, seed_id, f"epoch{epoch}"), drop_last=True,
         )
 
     def val_batches() -> Iterable[Any]:
@@ -232,8 +225,8 @@ def train_network(
 
     try:
         result = train(
-            model, train_batches, val_batches, recipe, steps_per_epoch=steps, seed=payload.seed,
-            device=payload.device, eval_every=eval_every,
+            model, train_batches, val_batches, recipe, steps_per_epoch=steps, seed=training.seed,
+            device=training.device, eval_every=eval_every,
         )
     except Diverged as err:
         return outcome("diverged", str(err), source=source)
@@ -252,7 +245,7 @@ def proxy_task(payload: ProxyPayload) -> dict[str, Any]:
     space = get_space(payload.space)
     trained = train_network(
         lambda: build_model(space.to_spec(space.parse_arch_id(payload.arch_id)), num_classes=NUM_CLASSES),
-        payload,
+        payload.training,
         seed_id=payload.arch_id,
         eval_every=payload.eval_every,
     )
@@ -313,10 +306,7 @@ def proxy_report(
         "architectures": int(len(table)),
         "ok": int(len(ok)),
         "failed": int(len(table) - len(ok)),
-        "trained": summary.ran,
-        "from_store": summary.cached,
-        "seconds": round(summary.seconds, 2),
-        "archs_per_minute": None if summary.per_minute is None else round(summary.per_minute, 2),
+        **summary.report("trained"),
         "val_majority_acc": round(majority_acc, 3),
         "val_acc_noise": round(noise, 3),
     }
@@ -405,13 +395,15 @@ def run_proxy(
             payload=ProxyPayload(
                 space=space.name,
                 arch_id=arch_id,
-                recipe=recipe,
-                seed=arch_seed(params.seed, arch_id, "proxy"),
-                data=data,
-                augment=cfg.augment,
-                train_images=cfg.train_images,
-                subset_seed=subset_seed,
-                device=device,
+                training=TrainingSetup(
+                    recipe=recipe,
+                    seed=arch_seed(params.seed, arch_id, "proxy"),
+                    data=data,
+                    augment=cfg.augment,
+                    train_images=cfg.train_images,
+                    subset_seed=subset_seed,
+                    device=device,
+                ),
                 eval_every=cfg.eval_every,
             ),
             cost=float(macs),

@@ -49,9 +49,9 @@ from hytnas.final.task import (
 from hytnas.io import write_csv, write_json, write_text
 from hytnas.jobs import Job, Redo, RunSummary, run_jobs, unique_jobs
 from hytnas.latency.backend import MeasuringBackend, get_backend
-from hytnas.latency.fingerprint import identity
 from hytnas.latency.protocol import LatencyProtocol
-from hytnas.proxy import DataSource, VWWData, accelerator, data_digest, train_subset
+from hytnas.latency.stage import measurement_inputs
+from hytnas.proxy import DataSource, TrainingSetup, VWWData, accelerator, data_digest, train_subset
 from hytnas.space import get_space
 from hytnas.store import Record, ResultStore, make_key
 from hytnas.train import TRAIN_VERSION, Recipe, arch_seed
@@ -158,17 +158,7 @@ def train_inputs(params: Any, net: FinalNetwork, seed_index: int, digest: str, d
 def latency_inputs(params: Any, net: FinalNetwork, backend: str, environment: dict[str, Any]) -> dict[str, Any]:
     """Everything one final latency depends on (the keys of ``measure_latency``'s, with the
     network's architecture in place of a search-space ``arch_id``)."""
-    cfg = params.latency
-    return {
-        "kind": "final_latency",
-        "network": net.identity(),
-        "seed": params.seed,
-        "device": cfg.device,
-        "backend": backend,
-        "protocol": LatencyProtocol.from_config(cfg).to_dict(),
-        "workers": cfg.workers,
-        "environment": identity(environment),
-    }
+    return {"kind": "final_latency", "network": net.identity(), **measurement_inputs(params, backend, environment)}
 
 
 def plan_networks(params: Any, pareto_csv: str | Path) -> tuple[list[Pick], list[FinalNetwork]]:
@@ -386,13 +376,15 @@ def plan_training(
             seed = arch_seed(params.seed, net.seed_id, f"final{k}")
             payload = TrainPayload(
                 network=net,
-                recipe=recipe,
-                seed=seed,
-                data=data.source,
-                augment=cfg.augment,
-                train_images=cfg.train_images,
-                subset_seed=subset_seed,
-                device=device,
+                training=TrainingSetup(
+                    recipe=recipe,
+                    seed=seed,
+                    data=data.source,
+                    augment=cfg.augment,
+                    train_images=cfg.train_images,
+                    subset_seed=subset_seed,
+                    device=device,
+                ),
                 artifacts=str(artifacts / key),
                 macs_resolution=params.latency.resolution,
                 onnx_opset=cfg.onnx_opset,

@@ -18,8 +18,7 @@ from typing import Any
 
 from hytnas.executor import one_line, outcome
 from hytnas.final.networks import FinalNetwork
-from hytnas.proxy import DataSource, train_network
-from hytnas.train import Recipe
+from hytnas.proxy import TrainingSetup, train_network
 
 WEIGHTS_FILE = "weights.pt"
 ONNX_FILE = "model.onnx"
@@ -35,13 +34,8 @@ class TrainPayload:
 
     Attributes:
         network: what to build.
-        recipe: the training recipe (``epochs`` already set to ``final.epochs``).
-        seed: the run's seed (weights, data order, augmentation).
-        data: where the images come from (arrays at the training resolution).
-        augment: random flips and padded crops on training batches.
-        train_images: training subset size (``None``: all).
-        subset_seed: seed of the subset (shared by every network).
-        device: ``cpu`` or ``cuda``.
+        training: recipe (``epochs`` already set to ``final.epochs``), the run's seed
+            (weights, data order, augmentation), data, augmentation, subset and device.
         artifacts: folder for ``weights.pt`` and ``model.onnx`` (absolute; shared file system
             with Dask).
         macs_resolution: input side at which MACs are counted for the table, pixels.
@@ -49,13 +43,7 @@ class TrainPayload:
     """
 
     network: FinalNetwork
-    recipe: Recipe
-    seed: int
-    data: DataSource
-    augment: bool
-    train_images: int | None
-    subset_seed: int
-    device: str
+    training: TrainingSetup
     artifacts: str
     macs_resolution: int = 224
     onnx_opset: int = 17
@@ -94,7 +82,7 @@ def final_train_task(payload: TrainPayload) -> dict[str, Any]:
     from hytnas.nn import count_macs, count_params
 
     net = payload.network
-    trained = train_network(net.build, payload, seed_id=net.seed_id, label=net.label)
+    trained = train_network(net.build, payload.training, seed_id=net.seed_id, label=net.label)
     if isinstance(trained, dict):
         return trained
     result, resolution, source = trained.result, trained.resolution, trained.source

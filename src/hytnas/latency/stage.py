@@ -28,19 +28,27 @@ from hytnas.store import ResultStore
 from hytnas.train import arch_seed
 
 
-def latency_inputs(params: Any, arch_id: str, backend: str, environment: dict[str, Any]) -> dict[str, Any]:
-    """Everything one latency result depends on (hashed into its store key)."""
+def measurement_inputs(params: Any, backend: str, environment: dict[str, Any]) -> dict[str, Any]:
+    """What any latency result depends on besides the network: seed, device, backend,
+    protocol, concurrent measurements and the device's identity."""
     cfg = params.latency
     return {
-        "kind": "latency",
-        "space": params.sample.space,
-        "arch_id": arch_id,
         "seed": params.seed,
         "device": cfg.device,
         "backend": backend,
         "protocol": LatencyProtocol.from_config(cfg).to_dict(),
         "workers": cfg.workers,
         "environment": identity(environment),
+    }
+
+
+def latency_inputs(params: Any, arch_id: str, backend: str, environment: dict[str, Any]) -> dict[str, Any]:
+    """Everything one latency result depends on (hashed into its store key)."""
+    return {
+        "kind": "latency",
+        "space": params.sample.space,
+        "arch_id": arch_id,
+        **measurement_inputs(params, backend, environment),
     }
 
 
@@ -64,12 +72,7 @@ def latency_report(
     if "latency_cv" in ok.columns and len(ok):
         report["latency_cv_median"] = float(np.nanmedian(ok["latency_cv"].to_numpy(dtype=float)))
     if summary is not None:
-        report.update(
-            measured=summary.ran,
-            from_store=summary.cached,
-            seconds=round(summary.seconds, 2),
-            archs_per_minute=None if summary.per_minute is None else round(summary.per_minute, 2),
-        )
+        report.update(summary.report("measured"))
     report.update(resolution=cfg.resolution, threads=cfg.threads, warmup=cfg.warmup, runs=cfg.runs, batch=1, workers=cfg.workers)
     if environment:
         report.update({f"device_{k}": v for k, v in environment.items()})
