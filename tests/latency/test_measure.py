@@ -48,6 +48,9 @@ def test_table_columns_and_source(params: Any, arch_table: Path, tmp_path: Path)
     assert source["protocol"]["resolution"] == 32 and source["protocol"]["batch"] == 1
     report = json.loads((tmp_path / "latency.json").read_text())
     assert report["ok"] == 3 and report["measured"] == 3 and report["device_cpu_model"] == source["cpu_model"]
+    loads = [json.loads(text)["load_average_1min"] for text in table["source"]]
+    assert all(isinstance(v, float) and v >= 0 for v in loads)
+    assert report["load_average_max"] == max(loads)
 
 
 def test_rerun_measures_nothing_and_changed_protocol_measures_again(params: Any, arch_table: Path, tmp_path: Path) -> None:

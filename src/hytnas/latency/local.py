@@ -8,6 +8,7 @@ kind of hardware (checked by :meth:`LocalBackend.environment`).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Callable
@@ -42,14 +43,21 @@ class NetworkPayload:
 def time_network(build: Callable[[], Any], protocol: LatencyProtocol, seed: int = 0) -> dict[str, Any]:
     """Build a network here (weights seeded with ``seed``) and time it under ``protocol``; an
     outcome with the :data:`~hytnas.latency.protocol.RESULT_COLUMNS` and this machine's
-    fingerprint as its source. The one timing path of ``measure_latency`` and ``train_final``.
+    fingerprint as its source, plus ``load_average_1min`` (the machine's load just before
+    timing: provenance only, never part of a result key). The one timing path of
+    ``measure_latency`` and ``train_final``.
 
     Failures: ``invalid_arch`` (the network does not build or does not run at the
     resolution), ``out_of_memory``; anything else is raised (``error`` in :func:`run_task`).
     """
     import torch
 
-    source = {"backend": "local", "protocol": protocol.to_dict(), **fingerprint(protocol.threads)}
+    source = {
+        "backend": "local",
+        "protocol": protocol.to_dict(),
+        **fingerprint(protocol.threads),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+    }
     try:
         torch.manual_seed(seed)
         model = build()
