@@ -67,6 +67,12 @@ def _task_fn(payload: LocalPayload) -> dict[str, Any]:
     return calibration_task(payload) if payload.arch_id == CALIBRATION else local_latency_task(payload)
 
 
+def round_pair_taus(values: np.ndarray) -> list[float]:
+    """Kendall's tau between every pair of rounds of a ``rounds x architectures`` array."""
+    pairs = itertools.combinations(range(len(values)), 2)
+    return [float(kendalltau(values[a], values[b]).statistic) for a, b in pairs]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--params", default="params.yaml")
@@ -107,9 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     median = np.median(latencies, axis=0)
     spread = (latencies.max(axis=0) - latencies.min(axis=0)) / median
     spread_p10 = (p10.max(axis=0) - p10.min(axis=0)) / np.median(p10, axis=0)
-    pairs = list(itertools.combinations(range(args.rounds), 2))
-    taus = [float(kendalltau(latencies[a], latencies[b]).statistic) for a, b in pairs]
-    taus_p10 = [float(kendalltau(p10[a], p10[b]).statistic) for a, b in pairs]
+    taus, taus_p10 = round_pair_taus(latencies), round_pair_taus(p10)
     fp = fingerprint(protocol.threads)
     report = {
         "architectures": ids,

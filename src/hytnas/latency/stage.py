@@ -10,7 +10,6 @@ measures everything again (records of other settings stay in the store, unused).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -53,20 +52,6 @@ def latency_inputs(params: Any, arch_id: str, backend: str, environment: dict[st
     }
 
 
-def source_loads(table: pd.DataFrame) -> np.ndarray:
-    """The 1-minute load averages recorded in the rows' ``source`` JSON when they were timed
-    (rows measured elsewhere, or stored before the field existed, have none)."""
-    loads = []
-    for text in table.get("source", pd.Series(dtype=object)).dropna():
-        try:
-            value = json.loads(text).get("load_average_1min")
-        except (ValueError, AttributeError):
-            continue
-        if isinstance(value, (int, float)):
-            loads.append(float(value))
-    return np.asarray(loads, dtype=float)
-
-
 def latency_report(
     table: pd.DataFrame, params: Any, *, summary: RunSummary | None, environment: dict[str, Any] | None
 ) -> dict[str, Any]:
@@ -86,9 +71,11 @@ def latency_report(
     }
     if "latency_cv" in ok.columns and len(ok):
         report["latency_cv_median"] = float(np.nanmedian(ok["latency_cv"].to_numpy(dtype=float)))
-    loads = source_loads(ok)
-    report["load_average_median"] = float(np.median(loads)) if loads.size else None
-    report["load_average_max"] = float(loads.max()) if loads.size else None
+    # timed here (not imported) and after the field existed: the load just before each timing
+    records = summary.records if summary is not None else []
+    loads = [float(r.source["load_average_1min"]) for r in records if r.ok and "load_average_1min" in r.source]
+    report["load_average_median"] = float(np.median(loads)) if loads else None
+    report["load_average_max"] = max(loads) if loads else None
     if summary is not None:
         report.update(summary.report("measured"))
     report.update(resolution=cfg.resolution, threads=cfg.threads, warmup=cfg.warmup, runs=cfg.runs, batch=1, workers=cfg.workers)
