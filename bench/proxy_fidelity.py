@@ -10,12 +10,21 @@ set's binomial noise, and the stage's rate. A proxy whose seed-to-seed tau is ne
 nothing: the predictors then learn noise.
 
 Writes ``reports/bench/proxy_fidelity.json`` (or ``--out``); with ``--name`` the result is
-stored under that key, so several recipes accumulate in one file.
+stored under that key, so several recipes accumulate in one file. ``--compare-with NAME``
+adds the rank agreement, seed by seed, with a recipe already in that file (does the cheaper
+recipe rank like the default?).
+
+Results are keyed like the stage's (every param and the seed are in the key), so records
+of an existing store can be reused: ``--reuse-store data/proxy/cache`` copies the
+pipeline's records into the bench's store first (the pipeline's seed needs no training
+then; the pipeline's store is only read). ``--store DIR`` keeps the bench's own records
+between runs (default: a scratch folder, deleted afterwards).
 
 Usage::
 
     .venv/bin/python bench/proxy_fidelity.py [--count 16] [--seeds 0 1]
         [--set proxy.epochs=6 --set proxy.train_images=2000] [--name recipe-a]
+        [--reuse-store data/proxy/cache] [--store DIR] [--compare-with all-1ep-bs16]
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -46,6 +56,31 @@ def _agreement(a: np.ndarray, b: np.ndarray) -> dict[str, float]:
     return {"kendall_tau": round(float(tau), 4), "spearman": round(float(rho), 4)}
 
 
+def _rate(reports: list[dict[str, Any]]) -> float | None:
+    """Architectures per minute over the seeds that trained (None when all came from a store)."""
+    trained = [r for r in reports if r["trained"] > 0]
+    if not trained:
+        return None
+    return round(sum(r["trained"] for r in trained) / sum(r["seconds"] / 60 for r in trained), 2)
+
+
+def _versus(result: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
+    """Kendall tau and Spearman rho between two recipes' accuracies on their shared architectures.
+
+    Per seed present in both (``seed_<s>``) and on the seed means (``mean``).
+    """
+    mine = {a["arch_id"]: dict(zip(result["seeds"], a["val_acc"])) for a in result["per_architecture"]}
+    theirs = {a["arch_id"]: dict(zip(other["seeds"], a["val_acc"])) for a in other["per_architecture"]}
+    shared = [a for a in mine if a in theirs]
+    out: dict[str, Any] = {"architectures": len(shared)}
+    for seed in result["seeds"]:
+        if seed in other["seeds"]:
+            out[f"seed_{seed}"] = _agreement(np.array([mine[a][seed] for a in shared]), np.array([theirs[a][seed] for a in shared]))
+    out["mean"] = _agreement(np.array([np.mean(list(mine[a].values())) for a in shared]),
+                             np.array([np.mean(list(theirs[a].values())) for a in shared]))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--params", default="params.yaml")
@@ -56,7 +91,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, nargs=2, default=[0, 1], help="the two global seeds")
     parser.add_argument("--name", default="default", help="key of this recipe in the output file")
     parser.add_argument("--out", default="reports/bench/proxy_fidelity.json", help="JSON output path")
+    parser.add_argument("--store", default=None, help="results store of the bench, kept between runs (default: scratch)")
+    parser.add_argument("--reuse-store", action="append", default=[], metavar="DIR",
+                        help="copy this store's records into the bench's store first (read only; repeatable)")
+    parser.add_argument("--compare-with", default=None, metavar="NAME", help="recipe in --out to rank against, seed by seed")
     args = parser.parse_args(argv)
+    out = Path(args.out)
+    everything = json.loads(out.read_text()) if out.exists() else {}
+    if args.compare_with is not None and args.compare_with not in everything:
+        raise SystemExit(f"--compare-with {args.compare_with!r}: no such recipe in {out} (have: {', '.join(everything) or 'none'})")
+    for source in args.reuse_store:
+        if not Path(source).is_dir():
+            raise SystemExit(f"--reuse-store {source}: not a folder")
 
     tree = yaml.safe_load(Path(args.params).read_text())
     for assignment in args.overrides:
@@ -70,13 +116,18 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="hytnas-fidelity-") as scratch:
         tmp = Path(scratch)
+        store = Path(args.store) if args.store else tmp / "store"
+        store.mkdir(parents=True, exist_ok=True)
+        for source in args.reuse_store:
+            for record in sorted(Path(source).glob("*.json")):
+                if not (store / record.name).exists():
+                    shutil.copyfile(record, store / record.name)
         archs = pd.read_csv(args.archs).head(args.count)
         write_csv(tmp / "archs.csv", archs)
         for seed in args.seeds:
             params = parse_params({**tree, "seed": seed}, source=f"{args.params} + --set")
-            out = tmp / f"proxy_{seed}.csv"
             tables.append(
-                run_proxy(params, tmp / "archs.csv", data_root=args.data, cache_dir=tmp / f"store_{seed}", out=out,
+                run_proxy(params, tmp / "archs.csv", data_root=args.data, cache_dir=store, out=tmp / f"proxy_{seed}.csv",
                           metrics=tmp / f"proxy_{seed}.json", progress=False)
             )
             reports.append(json.loads((tmp / f"proxy_{seed}.json").read_text()))
@@ -98,7 +149,9 @@ def main(argv: list[str] | None = None) -> int:
         "val_acc_max": round(float(mean_acc.max()), 2),
         "val_acc_std_between_archs": round(float(mean_acc.std()), 3),
         "val_acc_mean_abs_seed_difference": round(float(np.abs(acc[0] - acc[1]).mean()), 3),
-        "archs_per_minute": round(float(np.mean([r["archs_per_minute"] for r in reports])), 2),
+        "trained": [int(r["trained"]) for r in reports],
+        "from_store": [int(r["from_store"]) for r in reports],
+        "archs_per_minute": _rate(reports),
         "minutes": round((time.perf_counter() - started) / 60, 2),
         "load_average_before": round(load_before, 2),
         "load_average_after": round(os.getloadavg()[0], 2),
@@ -108,8 +161,9 @@ def main(argv: list[str] | None = None) -> int:
             for a, p, x, y in zip(tables[0].loc[ok, "arch_id"], tables[0].loc[ok, "params"], acc[0], acc[1])
         ],
     }
-    out = Path(args.out)
-    everything = json.loads(out.read_text()) if out.exists() else {}
+    if args.compare_with is not None:
+        result["versus"] = {args.compare_with: _versus(result, everything[args.compare_with])}
+    everything = json.loads(out.read_text()) if out.exists() else {}  # other runs may have written since
     everything[args.name] = result
     write_json(out, everything)
     print(json.dumps({args.name: result}, indent=1))

@@ -34,6 +34,7 @@ def main() -> None:
         val_fraction=cfg.val_fraction,
         split_seed=params.seed,
         workers=args.workers,
+        person_height=cfg.synthetic.person_height,
     )
     print(
         f"synth_data: {summary.images} scenes of {cfg.synthetic.image_size} px "

@@ -58,6 +58,8 @@ def test_every_params_key_has_a_comment(repo_root: Path) -> None:
         ({"data": {"source": "cocoa"}}, "data.source = 'cocoa': expected 'synthetic' or 'coco'"),
         ({"sample": {"space": "foo"}}, "sample.space = 'foo': unknown space; expected one of released, table1"),
         ({"executor": {"kind": "ray"}}, "executor.kind = 'ray': expected 'local' or 'dask'"),
+        ({"data": {"synthetic": {"person_height": [0.9, 0.5]}}}, "data.synthetic.person_height = [0.9, 0.5]: expected [lowest, highest] with lowest < highest"),
+        ({"data": {"synthetic": {"person_height": [0.5]}}}, "data.synthetic.person_height = [0.5]: expected [lowest, highest]"),
         ({"bogus": 1}, "unknown key 'bogus'"),
         ([1, 2], "expected a mapping"),
     ],

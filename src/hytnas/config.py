@@ -28,6 +28,22 @@ class SyntheticConfig(_Section):
     images: Annotated[int, Field(ge=20)] = 2400
     image_size: Annotated[int, Field(ge=32, le=1024)] = 128
     seed: int = 0
+    # Standing person heights as fractions of the image side: [lowest, highest], log-uniform.
+    person_height: tuple[Annotated[float, Field(gt=0.0, le=1.5)], Annotated[float, Field(gt=0.0, le=1.5)]] = (0.05, 0.9)
+
+    @field_validator("person_height", mode="before")
+    @classmethod
+    def _two_heights(cls, value: Any) -> Any:
+        if not isinstance(value, (list, tuple)) or len(value) != 2:
+            raise ValueError("expected [lowest, highest]: two fractions of the image side")
+        return value
+
+    @field_validator("person_height")
+    @classmethod
+    def _ordered_heights(cls, value: tuple[float, float]) -> tuple[float, float]:
+        if value[0] >= value[1]:
+            raise ValueError(f"expected [lowest, highest] with lowest < highest, got {list(value)}")
+        return value
 
 
 class DataConfig(_Section):

@@ -82,3 +82,25 @@ def test_scene_is_a_pure_function_of_seed_and_id() -> None:
     a, b = scene(3, 17, 64), scene(3, 17, 64)
     assert np.array_equal(a.pixels, b.pixels) and a.annotations == b.annotations
     assert not np.array_equal(scene(3, 18, 64).pixels, a.pixels)
+
+
+def test_person_height_sets_the_persons_sizes(tmp_path: Path) -> None:
+    def person_areas(heights: tuple[float, float]) -> np.ndarray:
+        areas = []
+        for image_id in range(1, 81):
+            drawn = scene(0, image_id, 96, heights)
+            areas += [a["area"] / 96**2 for a in drawn.annotations if a["category_id"] == 1]
+        return np.array(areas)
+
+    small, large = person_areas((0.05, 0.1)), person_areas((0.6, 0.9))
+    assert len(small) > 20 and len(large) > 20
+    assert np.median(large) > 10 * np.median(small)
+    assert np.array_equal(scene(0, 5, 96, (0.05, 0.9)).pixels, scene(0, 5, 96).pixels)  # the default
+
+    out = tmp_path / "large"
+    generate(out, images=4, size=64, seed=0, person_height=(0.6, 0.9))
+    info = COCO(str(out / "annotations" / "instances_train.json")).dataset["info"]
+    assert info["person_height"] == [0.6, 0.9]
+    with pytest.raises(ValueError, match="person_height must be"):
+        generate(tmp_path / "bad", images=4, size=64, person_height=(0.9, 0.6))
+    assert not (tmp_path / "bad").exists()

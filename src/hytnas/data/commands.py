@@ -26,6 +26,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     synth.add_argument("--val-fraction", type=float, default=0.2, help="share of image ids in instances_val.json (default 0.2)")
     synth.add_argument("--split-seed", type=int, default=0, help="seed of the train/val rule (default 0)")
     synth.add_argument("--workers", type=int, default=default_workers(), help="processes (default up to 2)")
+    synth.add_argument("--person-height", type=float, nargs=2, default=None, metavar=("LOWEST", "HIGHEST"),
+                       help="standing person heights, fractions of the side (default 0.05 0.9)")
     synth.set_defaults(func=_synth)
 
     labels = data_sub.add_parser("labels", help="VWW labels of COCO instances file(s) as CSV")
@@ -49,12 +51,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _synth(args: argparse.Namespace) -> None:
-    from hytnas.data.synth import generate
+    from hytnas.data.synth import PERSON_HEIGHT, generate
 
     start = time.perf_counter()
     summary = generate(
         args.out, images=args.images, size=args.size, seed=args.seed,
         val_fraction=args.val_fraction, split_seed=args.split_seed, workers=args.workers,
+        person_height=tuple(args.person_height) if args.person_height else PERSON_HEIGHT,
     )
     print(
         f"synth: {summary.images} scenes ({summary.train_images} train, {summary.val_images} val) "

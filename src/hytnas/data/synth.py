@@ -28,7 +28,7 @@ import multiprocessing
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -53,6 +53,7 @@ from hytnas.data.split import val_mask
 from hytnas.io import write_text
 
 GENERATOR_VERSION = 1
+PERSON_HEIGHT = PERSON.size  # default lowest and highest person height, fractions of the side
 _JPEG_QUALITY = (70, 95)
 _POOL_MIN_IMAGES = 100  # below this, starting worker processes costs more than it saves
 
@@ -282,12 +283,18 @@ def _place(rng: Rng, category: Category, size: int, horizon: float | None) -> _I
     return _Item(category, moved, depth + rng.normal(0, 0.05 * size), pattern)
 
 
-def compose(rng: Rng, size: int) -> tuple[np.ndarray, float | None, list[_Item]]:
-    """Background, its horizon and the objects of one scene in drawing order."""
+def compose(
+    rng: Rng, size: int, person_height: tuple[float, float] = PERSON_HEIGHT
+) -> tuple[np.ndarray, float | None, list[_Item]]:
+    """Background, its horizon and the objects of one scene in drawing order.
+
+    ``person_height``: lowest and highest standing person height, fractions of ``size``.
+    """
     image, horizon = _background(rng, size)
     n_persons = int(rng.choice(5, p=[0.32, 0.38, 0.17, 0.08, 0.05]))
     n_distractors = int(rng.choice(6, p=[0.12, 0.26, 0.25, 0.18, 0.11, 0.08]))
-    items = [_place(rng, PERSON, size, horizon) for _ in range(n_persons)]
+    person = PERSON if person_height == PERSON.size else replace(PERSON, size=tuple(person_height))
+    items = [_place(rng, person, size, horizon) for _ in range(n_persons)]
     for _ in range(n_distractors):
         items.append(_place(rng, DISTRACTORS[rng.integers(len(DISTRACTORS))], size, horizon))
     items.sort(key=lambda item: item.depth)
@@ -301,9 +308,9 @@ def _rgb(colour: tuple[float, float, float]) -> tuple[int, int, int]:
     return tuple(int(round(255 * min(1.0, max(0.0, c)))) for c in colour)  # type: ignore[return-value]
 
 
-def render(rng: Rng, size: int) -> Scene:
+def render(rng: Rng, size: int, person_height: tuple[float, float] = PERSON_HEIGHT) -> Scene:
     """Draw one scene; see the module docstring for what it contains."""
-    background, _, items = compose(rng, size)
+    background, _, items = compose(rng, size, person_height)
     canvas = Image.fromarray(np.clip(background * 255 + 0.5, 0, 255).astype(np.uint8))
     owner = Image.new("L", (size, size), 0)
     draw, draw_owner = ImageDraw.Draw(canvas), ImageDraw.Draw(owner)
@@ -362,9 +369,9 @@ def render(rng: Rng, size: int) -> Scene:
     return Scene(final, annotations)
 
 
-def scene(seed: int, image_id: int, size: int) -> Scene:
+def scene(seed: int, image_id: int, size: int, person_height: tuple[float, float] = PERSON_HEIGHT) -> Scene:
     """The scene of ``image_id`` for a dataset ``seed``: a pure function of its arguments."""
-    return render(np.random.default_rng([seed, image_id]), size)
+    return render(np.random.default_rng([seed, image_id]), size, person_height)
 
 
 def encode_jpeg(pixels: np.ndarray, rng: Rng) -> bytes:
@@ -380,12 +387,14 @@ def _file_name(image_id: int) -> str:
     return f"{image_id:06d}.jpg"
 
 
-def _render_chunk(args: tuple[int, list[int], int, str]) -> list[tuple[int, list[dict[str, Any]]]]:
+def _render_chunk(
+    args: tuple[int, list[int], int, tuple[float, float], str]
+) -> list[tuple[int, list[dict[str, Any]]]]:
     """Worker: render scenes, write their JPEGs into ``folder``, return their annotations."""
-    seed, image_ids, size, folder = args
+    seed, image_ids, size, person_height, folder = args
     out = []
     for image_id in image_ids:
-        rendered = scene(seed, image_id, size)
+        rendered = scene(seed, image_id, size, person_height)
         jpeg_rng = np.random.default_rng([seed, image_id, 1])
         (Path(folder) / _file_name(image_id)).write_bytes(encode_jpeg(rendered.pixels, jpeg_rng))
         out.append((image_id, rendered.annotations))
@@ -411,6 +420,7 @@ def generate(
     val_fraction: float = 0.2,
     split_seed: int = 0,
     workers: int = 1,
+    person_height: tuple[float, float] = PERSON_HEIGHT,
 ) -> SynthSummary:
     """Write ``images`` generated scenes as a COCO-format dataset into ``out`` (replacing it).
 
@@ -421,9 +431,14 @@ def generate(
         seed: scene seed; scene ``i`` depends only on ``(seed, i, size)``.
         val_fraction, split_seed: the train/val rule (:func:`hytnas.data.split.val_mask`).
         workers: processes rendering in parallel (the output does not depend on it).
+        person_height: lowest and highest standing person height, fractions of ``size``
+            (log-uniform between them); larger persons make fewer sub-threshold negatives.
     """
     if images < 1:
         raise ValueError(f"images must be at least 1, got {images}")
+    lo, hi = person_height
+    if not 0 < lo < hi:
+        raise ValueError(f"person_height must be [lowest, highest] with 0 < lowest < highest, got {list(person_height)}")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
@@ -431,7 +446,8 @@ def generate(
         image_dir = staging / "images"
         image_dir.mkdir()
         ids = list(range(1, images + 1))
-        jobs = [(seed, chunk, size, str(image_dir)) for chunk in _chunks(ids, 25)]
+        heights = (float(lo), float(hi))
+        jobs = [(seed, chunk, size, heights, str(image_dir)) for chunk in _chunks(ids, 25)]
         results: dict[int, list[dict[str, Any]]] = {}
         bar = tqdm(total=images, desc="synth", unit="img", disable=None)
         if workers > 1 and images >= _POOL_MIN_IMAGES:
@@ -445,7 +461,7 @@ def generate(
                 results.update(part)
                 bar.update(len(part))
         bar.close()
-        summary = _write_annotations(staging, results, size, seed, val_fraction, split_seed)
+        summary = _write_annotations(staging, results, size, seed, val_fraction, split_seed, heights)
         _swap_into_place(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -454,7 +470,13 @@ def generate(
 
 
 def _write_annotations(
-    root: Path, results: dict[int, list[dict[str, Any]]], size: int, seed: int, val_fraction: float, split_seed: int
+    root: Path,
+    results: dict[int, list[dict[str, Any]]],
+    size: int,
+    seed: int,
+    val_fraction: float,
+    split_seed: int,
+    person_height: tuple[float, float],
 ) -> SynthSummary:
     ids = np.array(sorted(results), dtype=np.int64)
     in_val = dict(zip(ids.tolist(), val_mask(ids, val_fraction, split_seed).tolist()))
@@ -465,6 +487,7 @@ def _write_annotations(
         "image_size": size,
         "val_fraction": val_fraction,
         "split_seed": split_seed,
+        "person_height": list(person_height),
     }
     splits: dict[str, dict[str, list[dict[str, Any]]]] = {"train": {"images": [], "annotations": []}, "val": {"images": [], "annotations": []}}
     counts = {c.name: 0 for c in CATEGORIES}
