@@ -51,6 +51,7 @@ from hytnas.proxy import run_proxy
 
 
 def _agreement(a: np.ndarray, b: np.ndarray) -> dict[str, float]:
+    """Kendall tau and Spearman rho of two ``(n,)`` score vectors over the same items."""
     tau = kendalltau(a, b).statistic
     rho = spearmanr(a, b).statistic
     return {"kendall_tau": round(float(tau), 4), "spearman": round(float(rho), 4)}
@@ -59,9 +60,10 @@ def _agreement(a: np.ndarray, b: np.ndarray) -> dict[str, float]:
 def _rate(reports: list[dict[str, Any]]) -> float | None:
     """Architectures per minute over the seeds that trained (None when all came from a store)."""
     trained = [r for r in reports if r["trained"] > 0]
-    if not trained:
+    minutes = sum(r["seconds"] / 60 for r in trained)
+    if minutes <= 0:
         return None
-    return round(sum(r["trained"] for r in trained) / sum(r["seconds"] / 60 for r in trained), 2)
+    return round(sum(r["trained"] for r in trained) / minutes, 2)
 
 
 def _versus(result: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
@@ -72,6 +74,8 @@ def _versus(result: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
     mine = {a["arch_id"]: dict(zip(result["seeds"], a["val_acc"])) for a in result["per_architecture"]}
     theirs = {a["arch_id"]: dict(zip(other["seeds"], a["val_acc"])) for a in other["per_architecture"]}
     shared = [a for a in mine if a in theirs]
+    if len(shared) < 2:
+        raise SystemExit(f"--compare-with: {len(shared)} architecture(s) in common; rank agreement needs at least 2 (same --archs?)")
     out: dict[str, Any] = {"architectures": len(shared)}
     for seed in result["seeds"]:
         if seed in other["seeds"]:
@@ -100,9 +104,13 @@ def main(argv: list[str] | None = None) -> int:
     everything = json.loads(out.read_text()) if out.exists() else {}
     if args.compare_with is not None and args.compare_with not in everything:
         raise SystemExit(f"--compare-with {args.compare_with!r}: no such recipe in {out} (have: {', '.join(everything) or 'none'})")
+    if args.seeds[0] == args.seeds[1]:
+        raise SystemExit(f"--seeds {args.seeds[0]} {args.seeds[1]}: expected two different seeds")
     for source in args.reuse_store:
         if not Path(source).is_dir():
             raise SystemExit(f"--reuse-store {source}: not a folder")
+        if args.store and Path(args.store).resolve() == Path(source).resolve():
+            raise SystemExit(f"--store {args.store}: is also a --reuse-store folder, which the bench only reads")
 
     tree = yaml.safe_load(Path(args.params).read_text())
     for assignment in args.overrides:

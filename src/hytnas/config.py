@@ -29,21 +29,17 @@ class SyntheticConfig(_Section):
     image_size: Annotated[int, Field(ge=32, le=1024)] = 128
     seed: int = 0
     # Standing person heights as fractions of the image side: [lowest, highest], log-uniform.
-    person_height: tuple[Annotated[float, Field(gt=0.0, le=1.5)], Annotated[float, Field(gt=0.0, le=1.5)]] = (0.05, 0.9)
+    person_height: tuple[float, float] = (0.05, 0.9)
 
     @field_validator("person_height", mode="before")
     @classmethod
-    def _two_heights(cls, value: Any) -> Any:
-        if not isinstance(value, (list, tuple)) or len(value) != 2:
-            raise ValueError("expected [lowest, highest]: two fractions of the image side")
-        return value
+    def _valid_heights(cls, value: Any) -> tuple[float, float]:
+        from hytnas.data.synth import check_person_height
 
-    @field_validator("person_height")
-    @classmethod
-    def _ordered_heights(cls, value: tuple[float, float]) -> tuple[float, float]:
-        if value[0] >= value[1]:
-            raise ValueError(f"expected [lowest, highest] with lowest < highest, got {list(value)}")
-        return value
+        try:
+            return check_person_height(value)
+        except ValueError:
+            raise ValueError("expected [lowest, highest] with 0 < lowest < highest, fractions of the image side") from None
 
 
 class DataConfig(_Section):

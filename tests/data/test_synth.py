@@ -95,12 +95,13 @@ def test_person_height_sets_the_persons_sizes(tmp_path: Path) -> None:
     small, large = person_areas((0.05, 0.1)), person_areas((0.6, 0.9))
     assert len(small) > 20 and len(large) > 20
     assert np.median(large) > 10 * np.median(small)
-    assert np.array_equal(scene(0, 5, 96, (0.05, 0.9)).pixels, scene(0, 5, 96).pixels)  # the default
+    assert np.array_equal(scene(0, 5, 96, [0.05, 0.9]).pixels, scene(0, 5, 96).pixels)  # the default, as a list
 
     out = tmp_path / "large"
     generate(out, images=4, size=64, seed=0, person_height=(0.6, 0.9))
     info = COCO(str(out / "annotations" / "instances_train.json")).dataset["info"]
     assert info["person_height"] == [0.6, 0.9]
-    with pytest.raises(ValueError, match="person_height must be"):
-        generate(tmp_path / "bad", images=4, size=64, person_height=(0.9, 0.6))
+    for bad in ((0.9, 0.6), (0.5,), "ab"):
+        with pytest.raises(ValueError, match="person_height must be"):
+            generate(tmp_path / "bad", images=4, size=64, person_height=bad)
     assert not (tmp_path / "bad").exists()

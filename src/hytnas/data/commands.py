@@ -27,7 +27,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     synth.add_argument("--split-seed", type=int, default=0, help="seed of the train/val rule (default 0)")
     synth.add_argument("--workers", type=int, default=default_workers(), help="processes (default up to 2)")
     synth.add_argument("--person-height", type=float, nargs=2, default=None, metavar=("LOWEST", "HIGHEST"),
-                       help="standing person heights, fractions of the side (default 0.05 0.9)")
+                       help="standing person heights, fractions of the side (default: the generator's, 0.05 0.9)")
     synth.set_defaults(func=_synth)
 
     labels = data_sub.add_parser("labels", help="VWW labels of COCO instances file(s) as CSV")

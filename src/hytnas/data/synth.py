@@ -283,6 +283,19 @@ def _place(rng: Rng, category: Category, size: int, horizon: float | None) -> _I
     return _Item(category, moved, depth + rng.normal(0, 0.05 * size), pattern)
 
 
+def check_person_height(person_height: Any) -> tuple[float, float]:
+    """``(lowest, highest)`` as floats, or ValueError unless two numbers with 0 < lowest < highest."""
+    try:
+        if not isinstance(person_height, (list, tuple)):
+            raise TypeError
+        lo, hi = (float(v) for v in person_height)
+    except (TypeError, ValueError):
+        raise ValueError(f"person_height must be [lowest, highest], two fractions of the image side, got {person_height!r}") from None
+    if not 0 < lo < hi:
+        raise ValueError(f"person_height must be [lowest, highest] with 0 < lowest < highest, got {[lo, hi]}")
+    return lo, hi
+
+
 def compose(
     rng: Rng, size: int, person_height: tuple[float, float] = PERSON_HEIGHT
 ) -> tuple[np.ndarray, float | None, list[_Item]]:
@@ -293,7 +306,7 @@ def compose(
     image, horizon = _background(rng, size)
     n_persons = int(rng.choice(5, p=[0.32, 0.38, 0.17, 0.08, 0.05]))
     n_distractors = int(rng.choice(6, p=[0.12, 0.26, 0.25, 0.18, 0.11, 0.08]))
-    person = PERSON if person_height == PERSON.size else replace(PERSON, size=tuple(person_height))
+    person = replace(PERSON, size=tuple(person_height))
     items = [_place(rng, person, size, horizon) for _ in range(n_persons)]
     for _ in range(n_distractors):
         items.append(_place(rng, DISTRACTORS[rng.integers(len(DISTRACTORS))], size, horizon))
@@ -436,9 +449,7 @@ def generate(
     """
     if images < 1:
         raise ValueError(f"images must be at least 1, got {images}")
-    lo, hi = person_height
-    if not 0 < lo < hi:
-        raise ValueError(f"person_height must be [lowest, highest] with 0 < lowest < highest, got {list(person_height)}")
+    lo, hi = check_person_height(person_height)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
@@ -446,7 +457,7 @@ def generate(
         image_dir = staging / "images"
         image_dir.mkdir()
         ids = list(range(1, images + 1))
-        heights = (float(lo), float(hi))
+        heights = (lo, hi)
         jobs = [(seed, chunk, size, heights, str(image_dir)) for chunk in _chunks(ids, 25)]
         results: dict[int, list[dict[str, Any]]] = {}
         bar = tqdm(total=images, desc="synth", unit="img", disable=None)
