@@ -57,7 +57,7 @@ def _synth(args: argparse.Namespace) -> None:
     summary = generate(
         args.out, images=args.images, size=args.size, seed=args.seed,
         val_fraction=args.val_fraction, split_seed=args.split_seed, workers=args.workers,
-        person_height=tuple(args.person_height) if args.person_height else PERSON_HEIGHT,
+        person_height=args.person_height or PERSON_HEIGHT,
     )
     print(
         f"synth: {summary.images} scenes ({summary.train_images} train, {summary.val_images} val) "

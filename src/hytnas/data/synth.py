@@ -449,7 +449,7 @@ def generate(
     """
     if images < 1:
         raise ValueError(f"images must be at least 1, got {images}")
-    lo, hi = check_person_height(person_height)
+    heights = check_person_height(person_height)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
@@ -457,7 +457,6 @@ def generate(
         image_dir = staging / "images"
         image_dir.mkdir()
         ids = list(range(1, images + 1))
-        heights = (lo, hi)
         jobs = [(seed, chunk, size, heights, str(image_dir)) for chunk in _chunks(ids, 25)]
         results: dict[int, list[dict[str, Any]]] = {}
         bar = tqdm(total=images, desc="synth", unit="img", disable=None)
