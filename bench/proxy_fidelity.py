@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -48,6 +47,7 @@ from hytnas.config import parse_params
 from hytnas.io import write_csv, write_json
 from hytnas.profiles import set_dotted
 from hytnas.proxy import run_proxy
+from hytnas.store import ResultStore
 
 
 def _agreement(a: np.ndarray, b: np.ndarray) -> dict[str, float]:
@@ -124,18 +124,18 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="hytnas-fidelity-") as scratch:
         tmp = Path(scratch)
-        store = Path(args.store) if args.store else tmp / "store"
-        store.mkdir(parents=True, exist_ok=True)
-        for source in args.reuse_store:
-            for record in sorted(Path(source).glob("*.json")):
-                if not (store / record.name).exists():
-                    shutil.copyfile(record, store / record.name)
+        store = ResultStore(args.store or tmp / "store")
+        for source in map(ResultStore, args.reuse_store):
+            for key in source.keys():
+                record = source.get(key)
+                if record is not None and key not in store:
+                    store.put(record)
         archs = pd.read_csv(args.archs).head(args.count)
         write_csv(tmp / "archs.csv", archs)
         for seed in args.seeds:
             params = parse_params({**tree, "seed": seed}, source=f"{args.params} + --set")
             tables.append(
-                run_proxy(params, tmp / "archs.csv", data_root=args.data, cache_dir=store, out=tmp / f"proxy_{seed}.csv",
+                run_proxy(params, tmp / "archs.csv", data_root=args.data, cache_dir=store.root, out=tmp / f"proxy_{seed}.csv",
                           metrics=tmp / f"proxy_{seed}.json", progress=False)
             )
             reports.append(json.loads((tmp / f"proxy_{seed}.json").read_text()))
