@@ -59,11 +59,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         start = time.perf_counter()
-        generate(root / "raw", images=args.images, size=128, seed=0, workers=1)
+        generate(root / "raw", images=args.images, size=128, seed=0)
         synth_rate = args.images / (time.perf_counter() - start)
         cfg = DataConfig(synthetic=SyntheticConfig(images=args.images), resolution=args.resolution)
         start = time.perf_counter()
-        prepare_vww(cfg, raw=root / "raw", out=root / "vww", workers=1)
+        prepare_vww(cfg, raw=root / "raw", out=root / "vww")
         prepare_rate = args.images / (time.perf_counter() - start)
 
         rng = np.random.default_rng(0)

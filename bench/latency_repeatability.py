@@ -41,19 +41,21 @@ import pandas as pd
 from scipy.stats import kendalltau
 
 from hytnas.config import load_params
-from hytnas.executor import LocalExecutor, Task, outcome
+from hytnas.runs import Task, outcome
+from hytnas.runs.local import LocalExecutor
 from hytnas.io import write_json
-from hytnas.latency.fingerprint import fingerprint
-from hytnas.latency.local import LocalPayload, local_latency_task
+from hytnas.runs.fingerprint import fingerprint
+from hytnas.latency.backend import SpaceArch
+from hytnas.latency.local import NetworkPayload, network_latency_task
 from hytnas.latency.protocol import LatencyProtocol, time_model
 from hytnas.space import get_space
-from hytnas.train import arch_seed
+from hytnas.seeds import arch_seed
 
 
 CALIBRATION = "calibration"
 
 
-def calibration_task(payload: LocalPayload) -> dict[str, Any]:
+def calibration_task(payload: NetworkPayload) -> dict[str, Any]:
     """Time the fixed calibration network (3 -> 32 -> 32 channels, 3 x 3, stride 2 then 1)."""
     import torch
     from torch import nn
@@ -63,8 +65,8 @@ def calibration_task(payload: LocalPayload) -> dict[str, Any]:
     return outcome("ok", result=time_model(model, payload.protocol, seed=0).to_result())
 
 
-def _task_fn(payload: LocalPayload) -> dict[str, Any]:
-    return calibration_task(payload) if payload.arch_id == CALIBRATION else local_latency_task(payload)
+def _task_fn(payload: NetworkPayload) -> dict[str, Any]:
+    return calibration_task(payload) if payload.network.arch_id == CALIBRATION else network_latency_task(payload)
 
 
 def round_pair_taus(values: np.ndarray) -> list[float]:
@@ -95,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     p10 = np.zeros((args.rounds, len(names)))
     cvs, seconds = [], []
     for r in range(args.rounds):
-        tasks = [Task(a, LocalPayload(space.name, a, protocol, arch_seed(params.seed, a, "latency"))) for a in names]
+        tasks = [Task(a, NetworkPayload(SpaceArch(space.name, a), protocol, arch_seed(params.seed, a, "latency"))) for a in names]
         start = time.perf_counter()
         with LocalExecutor(args.concurrent, protocol.threads, quiet=True) as executor:
             for task, out in executor.map_unordered(_task_fn, tasks):

@@ -46,8 +46,8 @@ from scipy.stats import kendalltau, spearmanr
 from hytnas.config import parse_params
 from hytnas.io import write_csv, write_json
 from hytnas.profiles import set_dotted
-from hytnas.proxy import run_proxy
-from hytnas.store import ResultStore
+from hytnas.pipeline.proxy_train import ProxyTrainPaths, run
+from hytnas.runs.store import ResultStore
 
 
 def _agreement(a: np.ndarray, b: np.ndarray) -> dict[str, float]:
@@ -135,8 +135,9 @@ def main(argv: list[str] | None = None) -> int:
         for seed in args.seeds:
             params = parse_params({**tree, "seed": seed}, source=f"{args.params} + --set")
             tables.append(
-                run_proxy(params, tmp / "archs.csv", data_root=args.data, cache_dir=store.root, out=tmp / f"proxy_{seed}.csv",
-                          metrics=tmp / f"proxy_{seed}.json", progress=False)
+                run(params, ProxyTrainPaths(archs=tmp / "archs.csv", data=Path(args.data), cache=store.root,
+                                            out=tmp / f"proxy_{seed}.csv", metrics=tmp / f"proxy_{seed}.json"),
+                    progress=False).table
             )
             reports.append(json.loads((tmp / f"proxy_{seed}.json").read_text()))
     ok = (tables[0]["status"] == "ok") & (tables[1]["status"] == "ok")

@@ -1,6 +1,7 @@
 """Benchmark: the paper's claim, evaluations to 95% of the reference HV, NSGA-II over HyT-NAS.
 
-Runs the compare_search stage on a copy of params.yaml with many seeds, on the pipeline
+Runs the compare_search stage (:func:`hytnas.pipeline.compare_search.run`) on params.yaml's
+settings with many seeds, on the pipeline
 oracle (models/predictors) and, with --released-dir, on predictors fitted on the authors'
 released measurements; writes reports/bench/search.json (the stage's summary plus the
 NSGA-II / HyT-NAS ratios) and its curves and figures under reports/bench/search/.
@@ -13,15 +14,13 @@ NSGA-II / HyT-NAS ratios) and its curves and figures under reports/bench/search/
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-import yaml
-
+from hytnas.config import load_params, parse_params
 from hytnas.io import write_json
+from hytnas.pipeline.compare_search import CompareSearchPaths, run
+from hytnas.pipeline.script import configure_logging
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -40,24 +39,21 @@ def main() -> None:
     parser.add_argument("--metrics", default=str(REPO / "reports" / "bench" / "search.json"))
     args = parser.parse_args()
 
-    params = yaml.safe_load((REPO / "params.yaml").read_text())
-    params["search"].update(
+    configure_logging()
+    tree = load_params(REPO / "params.yaml").model_dump()
+    tree["search"].update(
         strategies=args.strategies, seeds=args.seeds, budget=args.budget, initial=args.initial,
         released_dir=str(Path(args.released_dir).resolve()) if args.released_dir else None,
     )
     if args.workers:
-        params["executor"]["workers"] = args.workers
+        tree["executor"]["workers"] = args.workers
+    params = parse_params(tree, source="params.yaml + bench options")
     with tempfile.TemporaryDirectory() as tmp:
-        params_path = Path(tmp) / "params.yaml"
-        params_path.write_text(yaml.safe_dump(params, sort_keys=False))
-        summary_path = Path(tmp) / "search.json"
-        subprocess.run(
-            [sys.executable, str(REPO / "stages" / "compare_search.py"), "--params", str(params_path),
-             "--predictors", str(REPO / "models" / "predictors"), "--models", str(Path(tmp) / "models"),
-             "--out", args.out, "--metrics", str(summary_path), *(["--oracles", *args.oracles] if args.oracles else [])],
-            check=True,
+        paths = CompareSearchPaths(
+            predictors=REPO / "models" / "predictors", models=Path(tmp) / "models", out=Path(args.out),
+            metrics=Path(tmp) / "search.json", params_dir=REPO,
         )
-        summary = json.loads(summary_path.read_text())
+        summary = run(params, paths, oracles=args.oracles).report
     claim = {
         oracle: {
             "nsga2_over_hytnas_evals_to_95pct": entry.get("nsga2", {}).get("evals_ratio_to_hytnas_95pct"),

@@ -27,8 +27,7 @@ import pandas as pd
 
 from hytnas.config import load_params
 from hytnas.io import write_csv, write_json
-from hytnas.latency.stage import measure
-from hytnas.proxy import run_proxy
+from hytnas.pipeline import measure_latency, proxy_train
 
 
 def _subset(path: Path, count: int, out: Path) -> int:
@@ -60,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="hytnas-rates-") as scratch:
         tmp = Path(scratch)
         total = _subset(archs / "accuracy.csv", args.proxy_count, tmp / "acc.csv")
-        run_proxy(params, tmp / "acc.csv", data_root=args.data, cache_dir=tmp / "pc", out=tmp / "p.csv", metrics=tmp / "p.json")
+        proxy_train.run(params, proxy_train.ProxyTrainPaths(archs=tmp / "acc.csv", data=Path(args.data), cache=tmp / "pc",
+                                                            out=tmp / "p.csv", metrics=tmp / "p.json"))
         proxy = json.loads((tmp / "p.json").read_text())
         report.update(
             proxy_architectures=proxy["trained"],
@@ -76,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         report["load_average_middle"] = round(os.getloadavg()[0], 2)
         total = _subset(archs / "latency.csv", args.latency_count, tmp / "lat.csv")
-        measure(params, tmp / "lat.csv", cache_dir=tmp / "lc", out_dir=tmp / "l", metrics=tmp / "l.json")
+        measure_latency.run(params, measure_latency.MeasureLatencyPaths(archs=tmp / "lat.csv", cache=tmp / "lc",
+                                                                        out_dir=tmp / "l", metrics=tmp / "l.json"))
         latency = json.loads((tmp / "l.json").read_text())
         report.update(
             latency_architectures=latency["measured"],

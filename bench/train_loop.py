@@ -1,4 +1,4 @@
-"""Overhead of :func:`hytnas.train.train` against a bare PyTorch loop on the same model and data.
+"""Overhead of :func:`hytnas.training.loop.train` against a bare PyTorch loop on the same model and data.
 
 Both loops consume the same pre-built ``channels_last`` batches (so the data loader is not
 measured), train the same architecture from the same initial weights with AdamW and label
@@ -25,10 +25,11 @@ import time
 import torch
 
 from hytnas.io import write_json
-from hytnas.latency.fingerprint import fingerprint
+from hytnas.runs.fingerprint import fingerprint
 from hytnas.nn import build_model
 from hytnas.space import get_space
-from hytnas.train import Recipe, train
+from hytnas.training import Recipe
+from hytnas.training.loop import train
 
 # A mid-sized table1 architecture (about 170 M MACs at 224 px).
 DEFAULT_ARCH = "b2e2c16-b2e2c24-e2m1.5h2f1.5-e2m1.5h2f1.5-e2m1.5h2f1.5"
@@ -65,7 +66,7 @@ def bare_loop(model: torch.nn.Module, batches: list, epochs: int, recipe: Recipe
 
 
 def hytnas_loop(model: torch.nn.Module, batches: list, epochs: int, recipe: Recipe) -> float:
-    """Images per second of epochs 2.. of :func:`hytnas.train.train` (evaluation excluded)."""
+    """Images per second of epochs 2.. of :func:`hytnas.training.loop.train` (evaluation excluded)."""
     result = train(model, lambda e: batches, lambda: batches[:1], recipe, steps_per_epoch=len(batches), seed=0)
     later = result.history[1:]
     return sum(h.images for h in later) / sum(h.seconds for h in later)

@@ -80,3 +80,16 @@ def test_missing_and_invalid_files(tmp_path: Path) -> None:
     bad.write_text("data: [unclosed\n")
     with pytest.raises(ConfigError, match="not valid YAML at line"):
         load_params(bad)
+
+
+def test_the_initial_design_default_is_declared_once(repo_root) -> None:
+    """``search.initial``, the strategies' default and ``hytnas search``'s default agree."""
+    import yaml
+
+    from hytnas.config import INITIAL_DESIGN
+    from hytnas.search import get_strategy
+
+    assert parse_params({}).search.initial == INITIAL_DESIGN
+    assert yaml.safe_load((repo_root / "params.yaml").read_text())["search"]["initial"] == INITIAL_DESIGN
+    for name in ("hytnas", "gp-mobo", "qnehvi"):
+        assert get_strategy(name).options["initial"] == INITIAL_DESIGN

@@ -12,18 +12,14 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from hytnas.executor import (
-    DaskExecutor,
-    ExecutorError,
-    InlineExecutor,
-    LocalExecutor,
-    Task,
-    make_executor,
-    outcome,
-)
-from hytnas.proxy import run_proxy
+from hytnas.pipeline.proxy_train import ProxyTrainPaths, run
+from hytnas.runs import ExecutorError, InlineExecutor, Task, make_executor, outcome
+from hytnas.runs.dask import DaskExecutor
+from hytnas.runs.local import LocalExecutor
 
-from helpers_proxy import quick_params, write_archs, write_vww
+from support.archs import write_archs
+from support.data import write_vww
+from support.params import quick_params
 
 VOLATILE = ["seconds", "images_per_second", "source"]
 
@@ -56,19 +52,20 @@ def test_local_pool_and_dask_cluster_give_the_same_table(inputs: tuple[Path, Pat
 
     archs, vww = inputs
     params = quick_params()
-    local = run_proxy(
-        params, archs, data_root=vww, cache_dir=tmp_path / "local", out=tmp_path / "local.csv",
+    local = run(
+        params, ProxyTrainPaths(archs=archs, data=vww, cache=tmp_path / "local", out=tmp_path / "local.csv", metrics=None),
         executor=LocalExecutor(2, 1), progress=False,
-    )
+    ).table
     with LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
         resources={"threads": 1}, silence_logs=50,
     ) as cluster:
-        dask_params = quick_params({"kind": "dask", "address": cluster.scheduler_address, "threads": 1})
-        on_dask = run_proxy(
-            dask_params, archs, data_root=vww, cache_dir=tmp_path / "dask", out=tmp_path / "dask.csv",
-            metrics=tmp_path / "dask.json", progress=False,
-        )
+        dask_params = quick_params(executor={"kind": "dask", "address": cluster.scheduler_address, "threads": 1})
+        on_dask = run(
+            dask_params,
+            ProxyTrainPaths(archs=archs, data=vww, cache=tmp_path / "dask", out=tmp_path / "dask.csv", metrics=tmp_path / "dask.json"),
+            progress=False,
+        ).table
     assert (local["status"] == "ok").all() and len(local) == 3
     pd.testing.assert_frame_equal(local.drop(columns=VOLATILE), on_dask.drop(columns=VOLATILE))
     assert pd.read_csv(tmp_path / "dask.csv").shape == on_dask.shape
@@ -98,7 +95,7 @@ def test_inline_executor_runs_largest_first() -> None:
 
 def test_unreachable_scheduler_fails_fast_on_one_line() -> None:
     address = f"tcp://127.0.0.1:{free_port()}"
-    params = quick_params({"kind": "dask", "address": address, "connect_timeout": 3})
+    params = quick_params(executor={"kind": "dask", "address": address, "connect_timeout": 3})
     start = time.perf_counter()
     with pytest.raises(ExecutorError) as err:
         make_executor(params.executor)

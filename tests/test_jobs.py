@@ -6,9 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from hytnas.executor import InlineExecutor, outcome
-from hytnas.jobs import Job, run_jobs
-from hytnas.store import Record, ResultStore, make_key
+from hytnas.runs import InlineExecutor, Job, Record, ResultStore, make_key, outcome, run_jobs
 
 CALLS: list[Any] = []
 

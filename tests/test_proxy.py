@@ -8,22 +8,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from hytnas.executor import InlineExecutor
-from hytnas.proxy import (
-    ProxyPayload,
-    SyntheticData,
-    TrainingSetup,
-    data_digest,
-    proxy_inputs,
-    proxy_task,
-    run_proxy,
-    spread_above_noise,
-)
+from hytnas.data.sources import SyntheticData, data_digest
+from hytnas.pipeline.proxy_train import ProxyPayload, ProxyTrainPaths, proxy_inputs, proxy_task, run, spread_above_noise
+from hytnas.runs import InlineExecutor, make_key
 from hytnas.space import get_space
-from hytnas.store import make_key
-from hytnas.train import Recipe
+from hytnas.training import Recipe, TrainingSetup
 
-from helpers_proxy import quick_params, tiny_genomes, write_archs, write_vww
+from support.archs import tiny_genomes, write_archs
+from support.data import write_vww
+from support.params import quick_params
 
 SPACE = get_space("table1")
 TINY = SPACE.arch_id(tiny_genomes(1)[0])
@@ -31,20 +24,20 @@ DATA = SyntheticData(train=64, val=32, resolution=32)
 
 
 def key(params, arch_id: str = TINY) -> str:
-    return make_key(proxy_inputs(params, arch_id, "digest"))
+    return make_key(proxy_inputs(params, arch_id, "digest", "cpu"))
 
 
 def test_key_follows_exactly_the_params_that_matter() -> None:
     base = quick_params()
-    assert key(base) == key(quick_params(executor={"kind": "local", "workers": 1, "threads": 2}))
-    assert key(base) == key(quick_params(momentum=0.5))  # adamw ignores momentum
-    assert key(base) == key(quick_params(amp=False))  # no GPU: amp is inert
-    assert key(base) != key(quick_params(epochs=2))
-    assert key(base) != key(quick_params(optimizer="sgd"))
-    assert key(quick_params(optimizer="sgd")) != key(quick_params(optimizer="sgd", momentum=0.5))
-    assert key(base) != key(quick_params(train_images=10))
+    assert key(base) == key(quick_params(executor={"kind": "local", "workers": 2, "threads": 1}))
+    assert key(base) == key(quick_params(proxy={"momentum": 0.5}))  # adamw ignores momentum
+    assert key(base) == key(quick_params(proxy={"amp": False}))  # no GPU: amp is inert
+    assert key(base) != key(quick_params(proxy={"epochs": 2}))
+    assert key(base) != key(quick_params(proxy={"optimizer": "sgd"}))
+    assert key(quick_params(proxy={"optimizer": "sgd"})) != key(quick_params(proxy={"optimizer": "sgd", "momentum": 0.5}))
+    assert key(base) != key(quick_params(proxy={"train_images": 10}))
     assert key(base) != key(base, SPACE.arch_id(tiny_genomes(2)[1]))
-    assert make_key(proxy_inputs(base, TINY, "a")) != make_key(proxy_inputs(base, TINY, "b"))
+    assert make_key(proxy_inputs(base, TINY, "a", "cpu")) != make_key(proxy_inputs(base, TINY, "b", "cpu"))
 
 
 def test_data_digest_sees_every_array() -> None:
@@ -76,16 +69,16 @@ def test_a_one_image_last_batch_on_a_one_pixel_feature_map_trains() -> None:
 def test_table_report_and_store_reuse(tmp_path: Path) -> None:
     archs = write_archs(tmp_path / "archs.csv", 2)
     vww = write_vww(tmp_path / "vww", train=64, val=32)
-    params = quick_params(train_images=48)
-    kwargs = dict(data_root=vww, cache_dir=tmp_path / "cache", out=tmp_path / "acc.csv", metrics=tmp_path / "proxy.json", progress=False)
-    table = run_proxy(params, archs, executor=InlineExecutor(), **kwargs)
+    params = quick_params(proxy={"train_images": 48})
+    paths = ProxyTrainPaths(archs=archs, data=vww, cache=tmp_path / "cache", out=tmp_path / "acc.csv", metrics=tmp_path / "proxy.json")
+    table = run(params, paths, executor=InlineExecutor(), progress=False).table
     assert list(table.columns[: 1 + SPACE.n_dims]) == ["arch_id", *SPACE.dim_names]
     assert {"params", "macs", "val_acc", "best_val_acc", "train_loss", "seconds", "status", "message", "source"} <= set(table.columns)
     assert (table["status"] == "ok").all() and table["val_acc"].between(0, 100).all()
     report = json.loads((tmp_path / "proxy.json").read_text())
     assert (report["architectures"], report["ok"], report["failed"], report["trained"]) == (2, 2, 0, 2)
     assert report["val_acc_noise"] > 0 and "spread_above_noise" in report
-    again = run_proxy(params, archs, executor=InlineExecutor(), **kwargs)
+    again = run(params, paths, executor=InlineExecutor(), progress=False).table
     pd.testing.assert_frame_equal(table, again)
     assert json.loads((tmp_path / "proxy.json").read_text())["trained"] == 0
 

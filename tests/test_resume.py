@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers_proxy import write_archs, write_vww
+from support.archs import write_archs
+from support.data import write_vww
 
 N_ARCHS = 6
 PARAMS = {
@@ -106,7 +107,7 @@ def test_stage_killed_mid_run_resumes_without_retraining(inputs: Path, repo_root
 
     rerun = subprocess.run(args, cwd=inputs, env=_env(), capture_output=True, text=True, timeout=600)
     assert rerun.returncode == 0, rerun.stderr[-2000:]
-    assert f"{len(before)} from the store, {N_ARCHS - len(before)} run" in rerun.stdout
+    assert f"{len(before)} from the store, {N_ARCHS - len(before)} run" in rerun.stdout + rerun.stderr
     _assert_untouched(before, cache)
     table = pd.read_csv(out)
     assert len(table) == N_ARCHS and (table["status"] == "ok").all()
@@ -144,7 +145,7 @@ def test_interrupted_dvc_repro_resumes_and_params_redo_what_they_affect(inputs: 
 
     run = _dvc(["repro"], inputs)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
-    assert f"{len(before)} from the store, {N_ARCHS - len(before)} run" in run.stdout
+    assert f"{len(before)} from the store, {N_ARCHS - len(before)} run" in run.stdout + run.stderr
     _assert_untouched(before, cache)
     assert len(pd.read_csv(inputs / "data" / "proxy" / "accuracy.csv")) == N_ARCHS
 
@@ -154,12 +155,12 @@ def test_interrupted_dvc_repro_resumes_and_params_redo_what_they_affect(inputs: 
     params["executor"]["workers"] = 2  # reruns the stage, but changes no result
     (inputs / "params.yaml").write_text(yaml.safe_dump(params))
     run = _dvc(["repro"], inputs)
-    assert run.returncode == 0 and f"{N_ARCHS} from the store, 0 run" in run.stdout
+    assert run.returncode == 0 and f"{N_ARCHS} from the store, 0 run" in run.stdout + run.stderr
 
     params["proxy"]["label_smoothing"] = 0.0  # changes every result
     (inputs / "params.yaml").write_text(yaml.safe_dump(params))
     run = _dvc(["repro"], inputs)
-    assert run.returncode == 0 and f"0 from the store, {N_ARCHS} run" in run.stdout
+    assert run.returncode == 0 and f"0 from the store, {N_ARCHS} run" in run.stdout + run.stderr
     assert len(_records(cache)) == 2 * N_ARCHS
     table = pd.read_csv(inputs / "data" / "proxy" / "accuracy.csv")
     assert len(table) == N_ARCHS and (table["status"] == "ok").all()

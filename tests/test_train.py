@@ -11,17 +11,14 @@ import torch
 
 from hytnas.nn import build_model
 from hytnas.space import get_space
-from hytnas.train import Diverged, Recipe, WeightAverage, arch_seed, evaluate, lr_at, open_live, param_groups, train
+from hytnas.seeds import arch_seed
+from hytnas.training import Recipe
+from hytnas.training.loop import Diverged, WeightAverage, evaluate, lr_at, open_live, param_groups, train
 
 RES = 32
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def tiny_model(seed: int = 0) -> torch.nn.Module:

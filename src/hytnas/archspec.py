@@ -5,13 +5,137 @@ Search spaces turn genomes into ArchSpecs; only :mod:`hytnas.nn` turns an ArchSp
 ArchSpecs too, so the builder is checked against reference implementations.
 
 Layout of every network: ``stem -> stages -> [1x1 head conv] -> global pool -> linear``.
+
+Stage kinds are registered once: a frozen dataclass with a ``kind`` class variable and a
+``validate(where)`` method, decorated with :func:`stage_kind`. Everything else about a kind is
+looked up by its ``kind`` string in a :class:`KindRegistry` of the module that handles it
+(:data:`hytnas.nn.builder.STAGE_BUILDERS`, :data:`hytnas.cost.STAGE_COST_MODELS`,
+:data:`hytnas.predictors.costs.BATCH_COST_MODELS`).
+
+This module imports no torch: :func:`validate_spec` and the channel rounding rules
+(:func:`make_divisible`, :func:`ir_hidden_channels`) are shared by the builder and the analytic
+cost model.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import numbers
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, ClassVar, Union
+from typing import Any, Callable, ClassVar, Dict, TypeVar, Union
+
+from hytnas.errors import SpaceError
+
+IN_CHANNELS = 3  # RGB input images
+
+T = TypeVar("T")
+
+
+class KindRegistry(Dict[str, T]):
+    """Objects (stage classes, builders, cost functions) keyed by stage kind, in registration order.
+
+    A plain ``dict`` with a registering decorator and a lookup whose error is one line naming the
+    kind and the known ones.
+
+    Args:
+        what: what is registered, for messages (e.g. ``"builder"``).
+        error: exception class raised by :meth:`lookup` for an unknown kind.
+    """
+
+    def __init__(self, what: str, error: type[Exception] = SpaceError) -> None:
+        super().__init__()
+        self.what = what
+        self.error = error
+
+    def register(self, kind: str) -> Callable[[T], T]:
+        """Decorator registering its argument under ``kind``; a kind is registered at most once."""
+
+        def decorate(obj: T) -> T:
+            if kind in self:
+                raise ValueError(f"a {self.what} for stage kind {kind!r} is already registered")
+            self[kind] = obj
+            return obj
+
+        return decorate
+
+    def unregister(self, kind: str) -> None:
+        """Forget ``kind`` (no error if it is not registered)."""
+        self.pop(kind, None)
+
+    def lookup(self, kind: str) -> T:
+        """The object registered for ``kind``; raises ``self.error`` naming the known kinds."""
+        try:
+            return self[kind]
+        except KeyError:
+            raise self.error(
+                f"stage kind {kind!r} has no {self.what}; known kinds: {', '.join(self) or 'none'}"
+            ) from None
+
+
+STAGE_KINDS: KindRegistry[type] = KindRegistry("stage class")
+
+
+def stage_kind(cls: type[T]) -> type[T]:
+    """Class decorator registering a stage dataclass under its ``kind`` class variable.
+
+    The class must define ``kind: ClassVar[str]``, ``out_channels`` and ``stride`` (for the
+    network layout) and ``validate(where: str) -> None`` (raising a one-line :class:`SpaceError`
+    prefixed with ``where``).
+    """
+    kind = getattr(cls, "kind", None)
+    if not isinstance(kind, str) or not kind:
+        raise TypeError(f"{cls.__name__}: a stage class needs a non-empty `kind: ClassVar[str]`")
+    if not callable(getattr(cls, "validate", None)):
+        raise TypeError(f"{cls.__name__}: a stage class needs a `validate(where)` method")
+    return STAGE_KINDS.register(kind)(cls)
+
+
+# --- value checks (one-line SpaceError: "<where>: <name> = <value>, expected ...") -------------
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def check_int(where: str, name: str, value: Any, minimum: int) -> None:
+    """Raise :class:`SpaceError` unless ``value`` is an integer (not a bool) ``>= minimum``."""
+    if not _is_int(value) or value < minimum:
+        raise SpaceError(f"{where}: {name} = {value!r}, expected an integer >= {minimum}")
+
+
+def check_kernel(where: str, value: Any) -> None:
+    """Raise :class:`SpaceError` unless ``value`` is an odd integer ``>= 1`` (a kernel size)."""
+    if not _is_int(value) or value < 1 or value % 2 == 0:
+        raise SpaceError(f"{where}: kernel = {value!r}, expected an odd integer >= 1")
+
+
+def check_expand(where: str, value: Any) -> None:
+    """Raise :class:`SpaceError` unless ``value`` is a finite real number ``> 0``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or value <= 0:
+        raise SpaceError(f"{where}: expand = {value!r}, expected a number > 0")
+
+
+# --- channel rounding ---------------------------------------------------------------------------
+
+
+def make_divisible(value: float, divisor: int = 8, min_value: int | None = None, round_limit: float = 0.9) -> int:
+    """Round ``value`` to the nearest multiple of ``divisor``, never below ``round_limit * value``.
+
+    Same rule as ``timm.layers.make_divisible`` and torchvision's ``_make_divisible``.
+    """
+    min_value = min_value or divisor
+    new_value = max(min_value, int(value + divisor / 2) // divisor * divisor)
+    if new_value < round_limit * value:
+        new_value += divisor
+    return new_value
+
+
+def ir_hidden_channels(in_channels: int, expand: float) -> int:
+    """Hidden (depthwise) width of an inverted residual: ``in`` if ``expand == 1``, else rounded."""
+    if expand == 1:
+        return int(in_channels)
+    return make_divisible(in_channels * expand)
 
 
 @dataclass(frozen=True)
@@ -29,6 +153,7 @@ class StemSpec:
     stride: int = 2
 
 
+@stage_kind
 @dataclass(frozen=True)
 class MV2Stage:
     """A stack of MobileNetV2 inverted-residual blocks; the first block carries the stride.
@@ -48,7 +173,16 @@ class MV2Stage:
     stride: int = 1
     kernel: int = 3
 
+    def validate(self, where: str) -> None:
+        """Raise a one-line :class:`SpaceError` starting with ``where`` if a field is invalid."""
+        check_int(where, "blocks", self.blocks, 1)
+        check_int(where, "out_channels", self.out_channels, 1)
+        check_int(where, "stride", self.stride, 1)
+        check_kernel(where, self.kernel)
+        check_expand(where, self.expand)
 
+
+@stage_kind
 @dataclass(frozen=True)
 class DWSepStage:
     """A stack of MobileNetV1 depthwise-separable blocks (3x3 depthwise, 1x1 pointwise).
@@ -64,7 +198,14 @@ class DWSepStage:
     out_channels: int
     stride: int = 1
 
+    def validate(self, where: str) -> None:
+        """Raise a one-line :class:`SpaceError` starting with ``where`` if a field is invalid."""
+        check_int(where, "blocks", self.blocks, 1)
+        check_int(where, "out_channels", self.out_channels, 1)
+        check_int(where, "stride", self.stride, 1)
 
+
+@stage_kind
 @dataclass(frozen=True)
 class MobileViTStage:
     """An MV2 block (usually stride 2) followed by a MobileViT block.
@@ -95,9 +236,22 @@ class MobileViTStage:
     patch: int = 2
     stride: int = 2
 
+    def validate(self, where: str) -> None:
+        """Raise a one-line :class:`SpaceError` starting with ``where`` if a field is invalid."""
+        check_expand(where, self.expand)
+        check_int(where, "out_channels", self.out_channels, 1)
+        check_int(where, "width", self.width, 1)
+        check_int(where, "heads", self.heads, 1)
+        check_int(where, "ffn_dim", self.ffn_dim, 1)
+        check_int(where, "depth", self.depth, 1)
+        check_int(where, "patch", self.patch, 1)
+        check_int(where, "stride", self.stride, 1)
+        if self.width % self.heads:
+            raise SpaceError(f"{where}: width = {self.width} is not a multiple of heads = {self.heads}")
 
+
+# The built-in kinds, for type hints; a kind registered elsewhere is any class in STAGE_KINDS.
 StageSpec = Union[MV2Stage, DWSepStage, MobileViTStage]
-STAGE_KINDS: dict[str, type] = {cls.kind: cls for cls in (MV2Stage, DWSepStage, MobileViTStage)}
 
 
 @dataclass(frozen=True)
@@ -165,3 +319,31 @@ class ArchSpec:
         if self.head_channels:
             return self.head_channels
         return self.stages[-1].out_channels if self.stages else self.stem.out_channels
+
+
+def _one_of(names: list[str]) -> str:
+    """``a``, ``a or b``, ``a, b or c``."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def validate_spec(spec: ArchSpec) -> None:
+    """Raise :class:`SpaceError` (one line: stage index and field) if ``spec`` cannot be built.
+
+    Checks the stem, every stage (by its own ``validate``) and the head; a stage whose class is
+    not registered with :func:`stage_kind` is named with the registered kinds.
+    """
+    if not isinstance(spec, ArchSpec):
+        raise SpaceError(f"expected an ArchSpec, got {type(spec).__name__}")
+    if not isinstance(spec.stem, StemSpec):
+        raise SpaceError(f"stem: expected a StemSpec, got {type(spec.stem).__name__}")
+    check_int("stem", "out_channels", spec.stem.out_channels, 1)
+    check_kernel("stem", spec.stem.kernel)
+    check_int("stem", "stride", spec.stem.stride, 1)
+    for i, stage in enumerate(spec.stages):
+        if not isinstance(stage, tuple(STAGE_KINDS.values())):
+            raise SpaceError(
+                f"stage {i}: unknown stage type {type(stage).__name__}, expected {_one_of(list(STAGE_KINDS))}"
+            )
+        stage.validate(f"stage {i} ({stage.kind})")
+    if spec.head_channels is not None:
+        check_int("head", "head_channels", spec.head_channels, 1)

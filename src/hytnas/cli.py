@@ -17,10 +17,10 @@ EXIT_BAD_INPUT = 2
 
 def _command_modules() -> list[Callable[[argparse._SubParsersAction], None]]:
     from hytnas.data import commands as data_commands
-    from hytnas import executor
     from hytnas.final import commands as final_commands
     from hytnas.latency import commands as latency_commands
     from hytnas.predictors import commands as predictor_commands
+    from hytnas.runs import commands as executor_commands
     from hytnas.search import commands as search_commands
     from hytnas.space import commands as space_commands
 
@@ -30,7 +30,7 @@ def _command_modules() -> list[Callable[[argparse._SubParsersAction], None]]:
         predictor_commands.add_commands,
         search_commands.add_commands,
         latency_commands.add_commands,
-        executor.add_commands,
+        executor_commands.add_commands,
         final_commands.add_commands,
     ]
 
@@ -47,22 +47,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from hytnas.pipeline.script import configure_logging
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    configure_logging()
     try:
         return int(args.func(args) or 0)
     except HytnasError as err:
         print(f"hytnas: error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
-
-
-def run_stage(stage: Callable[[], None]) -> None:
-    """Run a DVC stage's main; bad input becomes one line on stderr and exit code 2."""
-    try:
-        stage()
-    except HytnasError as err:
-        print(f"error: {err}", file=sys.stderr)
-        sys.exit(EXIT_BAD_INPUT)
 
 
 if __name__ == "__main__":

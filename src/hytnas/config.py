@@ -20,6 +20,21 @@ NonNegativeInt = Annotated[int, Field(ge=0)]
 Fraction = Annotated[float, Field(gt=0.0, lt=1.0)]
 
 
+def check_person_height(person_height: Any) -> tuple[float, float]:
+    """``(lowest, highest)`` as floats, or ValueError unless two numbers with 0 < lowest < highest
+    (the generated persons' standing heights, fractions of the image side; shared by
+    ``data.synthetic.person_height`` and :func:`hytnas.data.synth.generate`)."""
+    try:
+        if not isinstance(person_height, (list, tuple)):
+            raise TypeError
+        lo, hi = (float(v) for v in person_height)
+    except (TypeError, ValueError):
+        raise ValueError(f"person_height must be [lowest, highest], two fractions of the image side, got {person_height!r}") from None
+    if not 0 < lo < hi:
+        raise ValueError(f"person_height must be [lowest, highest] with 0 < lowest < highest, got {[lo, hi]}")
+    return lo, hi
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
 
@@ -34,8 +49,6 @@ class SyntheticConfig(_Section):
     @field_validator("person_height", mode="before")
     @classmethod
     def _valid_heights(cls, value: Any) -> tuple[float, float]:
-        from hytnas.data.synth import check_person_height
-
         try:
             return check_person_height(value)
         except ValueError:
@@ -100,7 +113,8 @@ class ProxyConfig(_Section):
 
 
 class LatencyConfig(_Section):
-    backend: Literal["local", "import"] = "local"
+    # local | import | any backend registered with hytnas.latency.register_backend (checked by the stage)
+    backend: Annotated[str, Field(min_length=1)] = "local"
     device: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$")] = "local-cpu"
     resolution: Annotated[int, Field(ge=16, le=1024)] = 224
     threads: PositiveInt = 1
@@ -123,7 +137,7 @@ class PredictorsConfig(_Section):
     repeats: PositiveInt = 3
     seed: int = 0
     # predictor inputs: encoding (the space's numbers) | costs (+ analytic per-stage and
-    # per-kernel costs) | builder (+ hytnas.nn.measure.stage_features; slower, imports torch)
+    # per-kernel costs) | builder (+ hytnas.cost.stage_features: per-part params, MACs, tokens)
     feature_set: Literal["encoding", "costs", "builder"] = "costs"
     # repeated architectures in a table: keep (all rows, same fold) | mean | last (last row wins)
     duplicates: Literal["keep", "mean", "last"] = "last"
@@ -138,7 +152,8 @@ class PredictorsConfig(_Section):
 
 
 class SearchConfig(_Section):
-    strategies: list[Literal["random", "nsga2", "gp-mobo", "hytnas", "qnehvi"]] = [
+    # random | nsga2 | gp-mobo | hytnas | qnehvi | any registered strategy (checked by the stage)
+    strategies: Annotated[list[str], Field(min_length=1)] = [
         "random",
         "nsga2",
         "gp-mobo",
@@ -146,13 +161,18 @@ class SearchConfig(_Section):
     ]
     seeds: PositiveInt = 3
     budget: PositiveInt = 500
-    initial: PositiveInt = 50
+    # initial design of the BO strategies: also the library's and `hytnas search`'s default
+    initial: PositiveInt = 30
     batch: PositiveInt = 10
     ensemble: PositiveInt = 5
     ucb_beta: Annotated[float, Field(ge=0.0)] = 1.0
     released_dir: str | None = None
     bounds_sample: Annotated[int, Field(ge=100)] = 10_000
     reference_budget: Annotated[int, Field(ge=100)] = 5_000
+
+
+INITIAL_DESIGN: int = SearchConfig.model_fields["initial"].default
+"""The BO strategies' initial design size, declared once (``search.initial``)."""
 
 
 class FinalConfig(_Section):

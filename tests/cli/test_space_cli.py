@@ -59,3 +59,27 @@ def test_help_everywhere(args: tuple[str, ...]) -> None:
     result = run(*args, "--help")
     assert result.returncode == 0
     assert "usage: hytnas" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("-n", "-3"), "argument -n: '-3', expected an integer >= 1"),
+        (("-n", "0"), "argument -n: '0', expected an integer >= 1"),
+        (("-n", "many"), "argument -n: 'many', expected an integer >= 1"),
+        (("--seed", "-1"), "argument --seed: '-1', expected an integer >= 0"),
+        (("--seed", "1.5"), "argument --seed: '1.5', expected an integer >= 0"),
+    ],
+)
+def test_sample_bad_count_or_seed_is_a_usage_error(args: tuple[str, ...], message: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "hytnas.cli", "space", "sample", "table1", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if "error:" in line]
+    assert errors == [f"hytnas space sample: error: {message}"]
+    assert result.stdout == ""

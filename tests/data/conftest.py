@@ -1,67 +1,15 @@
-"""Helpers for the data tests: hand-made COCO files and tiny COCO 2014 trees."""
+"""Fixtures of the data tests."""
 
 from __future__ import annotations
 
-import io
-import json
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pytest
-from PIL import Image
 
-PERSON = {"id": 1, "name": "person", "supercategory": "person"}
-CHAIR = {"id": 62, "name": "chair", "supercategory": "furniture"}
-
-
-def annotation(ann_id: int, image_id: int, area: float, box: tuple[float, float], category: int = 1) -> dict[str, Any]:
-    """A COCO annotation whose segmentation area and box size (w, h) are set independently."""
-    w, h = box
-    return {
-        "id": ann_id, "image_id": image_id, "category_id": category, "iscrowd": 0, "area": float(area),
-        "bbox": [1.0, 1.0, float(w), float(h)],
-        "segmentation": [[1.0, 1.0, 1.0 + w, 1.0, 1.0 + w, 1.0 + h, 1.0, 1.0 + h]],
-    }
-
-
-def write_coco(path: Path, images: list[dict[str, Any]], annotations: list[dict[str, Any]]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"images": images, "annotations": annotations, "categories": [PERSON, CHAIR]}))
-    return path
-
-
-def jpeg_bytes(width: int, height: int, seed: int) -> bytes:
-    rng = np.random.default_rng(seed)
-    buffer = io.BytesIO()
-    Image.fromarray(rng.integers(0, 256, (height, width, 3), dtype=np.uint8)).save(buffer, format="JPEG")
-    return buffer.getvalue()
+from support.coco import write_coco2014_tree
 
 
 @pytest.fixture
 def coco2014_tree(tmp_path: Path) -> Path:
-    """A COCO 2014-shaped folder: 4 train + 3 val images, one truncated JPEG, one missing file.
-
-    Image 3 (train) is truncated, image 7 (val) is listed but absent. Persons: image 1 has a
-    large one (positive), image 2 a tiny one (negative under pyvww), image 5 a large one.
-    """
-    root = tmp_path / "coco"
-    layout = {"train2014": [1, 2, 3, 4], "val2014": [5, 6, 7]}
-    for split, ids in layout.items():
-        (root / split).mkdir(parents=True)
-        images, anns = [], []
-        for image_id in ids:
-            name = f"COCO_{split}_{image_id:012d}.jpg"
-            width, height = 80 + 8 * image_id, 60
-            images.append({"id": image_id, "file_name": name, "width": width, "height": height})
-            data = jpeg_bytes(width, height, image_id)
-            if image_id == 3:
-                data = data[: len(data) // 2]
-            if image_id != 7:
-                (root / split / name).write_bytes(data)
-        for ann_id, (image_id, area) in enumerate([(1, 900.0), (2, 10.0), (5, 1200.0), (6, 3.0)], start=1):
-            if image_id in ids:
-                anns.append(annotation(ann_id, image_id, area, (20, 20)))
-        anns.append(annotation(99 if split == "train2014" else 98, ids[-1], 2000.0, (40, 40), category=62))
-        write_coco(root / "annotations" / f"instances_{split}.json", images, anns)
-    return root
+    """A tiny COCO 2014-shaped folder (:func:`support.coco.write_coco2014_tree`)."""
+    return write_coco2014_tree(tmp_path / "coco")

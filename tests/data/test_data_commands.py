@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import annotation, write_coco
+from support.coco import annotation, write_coco
 from hytnas.data.commands import add_commands
 
 

@@ -13,6 +13,7 @@ from hytnas.data.arrays import load_vww
 from hytnas.data.loader import batches
 from hytnas.data.prepare import prepare_vww
 from hytnas.data.synth import generate
+from hytnas.runs.local import LocalExecutor
 
 
 def _tiny_cnn(width: int = 12) -> nn.Module:
@@ -29,7 +30,7 @@ def _tiny_cnn(width: int = 12) -> nn.Module:
 @pytest.mark.slow
 def test_tiny_cnn_beats_chance(tmp_path: Path) -> None:
     cfg = DataConfig(synthetic=SyntheticConfig(images=1500, image_size=128, seed=0), resolution=64, val_fraction=0.25)
-    generate(tmp_path / "raw", images=cfg.synthetic.images, size=128, seed=0, val_fraction=0.25, split_seed=0, workers=2)
+    generate(tmp_path / "raw", images=cfg.synthetic.images, size=128, seed=0, val_fraction=0.25, split_seed=0, executor=LocalExecutor(2, 1, quiet=True))
     prepare_vww(cfg, raw=tmp_path / "raw", out=tmp_path / "vww", seed=0)
     data = load_vww(tmp_path / "vww", 64)
 

@@ -35,7 +35,7 @@ def test_coco2014_tree(tmp_path: Path, coco2014_tree: Path) -> None:
     params = _params(tmp_path, source="coco", coco_root=str(coco2014_tree), threshold=None, area_source=None,
                      resolution=32, extra_resolutions=[16], val_ids_file=None)
     out, reports = tmp_path / "vww", tmp_path / "reports" / "data.json"
-    result = _stage("prepare_data", "--params", params, "--out", out, "--reports", reports, "--workers", "1")
+    result = _stage("prepare_data", "--params", params, "--out", out, "--reports", reports)
     assert result.returncode == 0, result.stderr
     assert "COCO_train2014_000000000003.jpg: unreadable" in result.stderr  # truncated, named in the log
     assert "COCO_val2014_000000000007.jpg: missing" in result.stderr
@@ -106,7 +106,7 @@ def test_synthetic_stages(tmp_path: Path) -> None:
     params = _params(tmp_path, synthetic={"images": 40, "image_size": 64, "seed": 3}, resolution=32,
                      extra_resolutions=[], threshold=None, area_source=None)
     raw, out, reports = tmp_path / "raw", tmp_path / "vww", tmp_path / "data.json"
-    result = _stage("synth_data", "--params", params, "--out", raw, "--workers", "1")
+    result = _stage("synth_data", "--params", params, "--out", raw)
     assert result.returncode == 0, result.stderr
     result = _stage("prepare_data", "--params", params, "--raw", raw, "--out", out, "--reports", reports)
     assert result.returncode == 0, result.stderr

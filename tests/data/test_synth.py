@@ -12,6 +12,7 @@ from pycocotools import mask as mask_utils
 from pycocotools.coco import COCO
 
 from hytnas.data.synth import generate, scene
+from hytnas.runs.local import LocalExecutor
 
 N = 24
 
@@ -23,15 +24,15 @@ def _digest(folder: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("synth") / "scenes"
-    generate(out, images=N, size=96, seed=7, val_fraction=0.25, split_seed=1, workers=1)
+    generate(out, images=N, size=96, seed=7, val_fraction=0.25, split_seed=1)
     return out
 
 
 def test_same_seed_same_bytes_whatever_the_workers(dataset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("hytnas.data.synth._POOL_MIN_IMAGES", 1)  # use the process pool even for 24 scenes
-    generate(tmp_path / "again", images=N, size=96, seed=7, val_fraction=0.25, split_seed=1, workers=2)
+    generate(tmp_path / "again", images=N, size=96, seed=7, val_fraction=0.25, split_seed=1, executor=LocalExecutor(2, 1, quiet=True))
     assert _digest(tmp_path / "again") == _digest(dataset)
-    generate(tmp_path / "other", images=N, size=96, seed=8, val_fraction=0.25, split_seed=1, workers=1)
+    generate(tmp_path / "other", images=N, size=96, seed=8, val_fraction=0.25, split_seed=1)
     assert _digest(tmp_path / "other") != _digest(dataset)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import annotation, write_coco
+from support.coco import annotation, write_coco
 from hytnas.config import parse_params
 from hytnas.data.coco import CocoSource
 from hytnas.data.vww import VWWRule, assign_split, build_vww, label_images, read_id_list

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import pytest
-import torch
 
 
 @pytest.fixture(autouse=True)
-def _one_thread():
-    """Keep torch to one thread (the machine has 2 cores shared with other jobs)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
+def _one_thread(one_thread):
+    """Every final-training test runs torch on one thread."""
     yield
-    torch.set_num_threads(before)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers_final import pareto_frame, write_pareto
+from support.archs import pareto_frame, write_pareto
 from hytnas.errors import DataError, HytnasError
 from hytnas.final.selection import SelectionError, knee_distances, read_pareto, select
 from hytnas.space import get_space

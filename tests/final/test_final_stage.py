@@ -10,22 +10,22 @@ from typing import Any
 
 import pytest
 
-from helpers_final import RES, quick_params, write_pareto
 from hytnas.config import parse_params
 from hytnas.errors import ConfigError, DataError
-from hytnas.executor import Executor, InlineExecutor
-from hytnas.final import FinalPaths, run_final
 from hytnas.final.selection import SelectionError
 from hytnas.latency.local import LocalBackend, NetworkPayload, network_latency_task
 from hytnas.latency.protocol import LatencyProtocol
-from hytnas.proxy import SyntheticData
+from hytnas.pipeline.train_final import FinalPaths, run
+from hytnas.runs import Executor, InlineExecutor
 
-DATA = SyntheticData(train=64, val=32, resolution=RES, seed=0)
+from support.archs import write_pareto
+from support.data import DATA
+from support.params import quick_params
 
 
 def _run(params, pareto: Path, root: Path):
-    return run_final(
-        params, pareto, FinalPaths.under(root), data=DATA,
+    return run(
+        params, FinalPaths.under(root, pareto=pareto), data=DATA,
         executor=InlineExecutor(), latency_executor=InlineExecutor(), progress=False,
     )
 
@@ -72,7 +72,7 @@ def test_train_final_end_to_end_then_resume(tmp_path: Path) -> None:
     assert json.loads(paths.metrics.read_text())["hytnas_o_val_acc"] == metrics["hytnas_o_val_acc"]
 
     # a second seed: only the new runs train; the spread appears
-    fourth = _run(quick_params(seeds=2), pareto, tmp_path)
+    fourth = _run(quick_params(final={"seeds": 2}), pareto, tmp_path)
     assert fourth.train.ran == 4 and fourth.train.cached == 4 and fourth.latency.ran == 0
     assert fourth.headline["o_acc_gain_seeds"] == 2
     assert (paths.models / "hytnas_o" / "seed1.pt").is_file()
@@ -88,7 +88,7 @@ class BoardBackend(LocalBackend):
     """Stands in for a measuring backend that times on another device."""
 
     name = "board"
-    network_task = staticmethod(board_task)
+    task = staticmethod(board_task)
 
     def executor(self) -> Executor:
         return InlineExecutor(1)
@@ -98,13 +98,13 @@ def test_the_networks_are_timed_by_the_given_measuring_backend(tmp_path: Path) -
     pareto = write_pareto(tmp_path / "pareto.csv", acc=[80, 90], lat=[10, 40])
     params = quick_params()
     backend = BoardBackend(LatencyProtocol.from_config(params.latency), params.executor)
-    run = run_final(
-        params, pareto, FinalPaths.under(tmp_path), data=DATA, executor=InlineExecutor(),
+    run_ = run(
+        params, FinalPaths.under(tmp_path, pareto=pareto), data=DATA, executor=InlineExecutor(),
         latency_backend=backend, progress=False,
     )
-    assert run.latency.ran == run.latency.total >= 3 and (run.table["latency_ms"] > 0).all()
-    assert {r.source["backend"] for r in run.latency.records} == {"board"}
-    assert {r.inputs["backend"] for r in run.latency.records} == {"board"}  # not mixed with local timings
+    assert run_.latency.ran == run_.latency.total >= 3 and (run_.table["latency_ms"] > 0).all()
+    assert {r.source["backend"] for r in run_.latency.records} == {"board"}
+    assert {r.inputs["backend"] for r in run_.latency.records} == {"board"}  # not mixed with local timings
 
 
 @pytest.mark.parametrize(
@@ -122,7 +122,7 @@ def test_bad_input_stops_before_any_training(tmp_path: Path, final, pareto_rows,
     if pareto_rows is not None:
         write_pareto(pareto, acc=[80, 90][:pareto_rows], lat=[10, 40][:pareto_rows])
     with pytest.raises(error) as info:
-        _run(quick_params(**final), pareto, tmp_path / "out")
+        _run(quick_params(final=final), pareto, tmp_path / "out")
     assert message in str(info.value) and "\n" not in str(info.value)
     assert not (tmp_path / "out").exists()
 
@@ -130,7 +130,7 @@ def test_bad_input_stops_before_any_training(tmp_path: Path, final, pareto_rows,
 def test_data_at_another_resolution_is_refused(tmp_path: Path) -> None:
     pareto = write_pareto(tmp_path / "pareto.csv", acc=[80, 90], lat=[10, 40])
     with pytest.raises(ConfigError, match="final.resolution = 48: the data hold 32 px images"):
-        _run(quick_params(resolution=48), pareto, tmp_path / "out")
+        _run(quick_params(final={"resolution": 48}), pareto, tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
 

@@ -8,12 +8,14 @@ import pytest
 
 from hytnas.config import Params
 
-from helpers_latency import quick_params, write_arch_table
+from support.archs import write_archs
+from support.params import quick_params
 
 
 @pytest.fixture
 def arch_table(tmp_path: Path) -> Path:
-    return write_arch_table(tmp_path / "archs.csv", 3)
+    """Three sampled table1 architectures, as sample_archs writes them."""
+    return write_archs(tmp_path / "archs.csv", 3, sampled_seed=0)
 
 
 @pytest.fixture

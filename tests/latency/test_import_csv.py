@@ -12,10 +12,11 @@ import yaml
 
 from hytnas.errors import DataError
 from hytnas.latency.import_csv import read_latency_csv
-from hytnas.latency.stage import measure
+from hytnas.pipeline.measure_latency import MeasureLatencyPaths
+from hytnas.pipeline.measure_latency import run as measure
 from hytnas.space import get_space
 
-from helpers_latency import quick_params
+from support.params import quick_params
 
 SPACE = get_space("table1")
 IDS = [SPACE.arch_id(g) for g in SPACE.sample(3, seed=1)]
@@ -69,8 +70,8 @@ def test_bad_input_is_one_line_naming_row_and_column(tmp_path: Path, text: str, 
 
 
 def test_stage_imports_and_writes_table_and_metrics(tmp_path: Path) -> None:
-    params = quick_params(backend="import", import_csv=str(good_csv(tmp_path)), resolution=224, device="pi3b")
-    measure(params, tmp_path / "unused.csv", cache_dir=tmp_path / "cache", out_dir=tmp_path / "lat", metrics=tmp_path / "m.json")
+    params = quick_params(latency={"backend": "import", "import_csv": str(good_csv(tmp_path)), "resolution": 224, "device": "pi3b"})
+    measure(params, MeasureLatencyPaths(archs=tmp_path / "unused.csv", cache=tmp_path / "cache", out_dir=tmp_path / "lat", metrics=tmp_path / "m.json"))
     table = pd.read_csv(tmp_path / "lat" / "pi3b.csv")
     assert len(table) == 3 and (table["status"] == "ok").all()
     assert yaml.safe_load((tmp_path / "m.json").read_text())["ok"] == 3

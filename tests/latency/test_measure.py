@@ -8,14 +8,15 @@ from typing import Any
 
 import pandas as pd
 
-from hytnas.executor import Executor, InlineExecutor, outcome
-from hytnas.latency.local import LocalBackend, LocalPayload, local_latency_task
+from hytnas.latency.local import LocalBackend, NetworkPayload, network_latency_task
 from hytnas.latency.protocol import RESULT_COLUMNS, LatencyProtocol
-from hytnas.latency.stage import measure
+from hytnas.pipeline.measure_latency import MeasureLatencyPaths
+from hytnas.pipeline.measure_latency import run as measure
+from hytnas.runs import Executor, InlineExecutor, ResultStore, outcome
 from hytnas.space import get_space
-from hytnas.store import ResultStore
 
-from helpers_latency import quick_params
+from support.archs import write_archs
+from support.params import quick_params
 
 
 class InlineBackend(LocalBackend):
@@ -30,10 +31,8 @@ def inline(params: Any) -> InlineBackend:
 
 
 def run(params: Any, archs: Path, tmp: Path, backend: Any = None) -> pd.DataFrame:
-    measure(
-        params, archs, cache_dir=tmp / "cache", out_dir=tmp / "lat", metrics=tmp / "latency.json",
-        progress=False, backend=backend or inline(params),
-    )
+    paths = MeasureLatencyPaths(archs=archs, cache=tmp / "cache", out_dir=tmp / "lat", metrics=tmp / "latency.json")
+    measure(params, paths, progress=False, backend=backend or inline(params))
     return pd.read_csv(tmp / "lat" / f"{params.latency.device}.csv")
 
 
@@ -59,7 +58,7 @@ def test_rerun_measures_nothing_and_changed_protocol_measures_again(params: Any,
     pd.testing.assert_frame_equal(first, again)
     assert json.loads((tmp_path / "latency.json").read_text())["measured"] == 0
 
-    more_runs = quick_params(runs=4)
+    more_runs = quick_params(latency={"runs": 4})
     changed = run(more_runs, arch_table, tmp_path)
     assert json.loads((tmp_path / "latency.json").read_text())["measured"] == 3
     assert (changed["runs"] == 4).all()  # no stale 3-run record leaks in
@@ -69,10 +68,10 @@ def test_rerun_measures_nothing_and_changed_protocol_measures_again(params: Any,
     pd.testing.assert_frame_equal(first, back)
 
 
-def failing_task(payload: LocalPayload) -> dict[str, Any]:
-    if payload.arch_id.startswith("b1"):
+def failing_task(payload: NetworkPayload) -> dict[str, Any]:
+    if payload.network.arch_id.startswith("b1"):
         raise RuntimeError("device unplugged")
-    return local_latency_task(payload)
+    return network_latency_task(payload)
 
 
 class FlakyBackend(InlineBackend):
@@ -80,9 +79,7 @@ class FlakyBackend(InlineBackend):
 
 
 def test_a_failing_architecture_is_recorded_and_the_stage_finishes(params: Any, tmp_path: Path) -> None:
-    from helpers_latency import write_arch_table
-
-    archs = write_arch_table(tmp_path / "archs.csv", 8, seed=3)
+    archs = write_archs(tmp_path / "archs.csv", 8, sampled_seed=3)
     backend = FlakyBackend(LatencyProtocol.from_config(params.latency), params.executor, 1)
     table = run(params, archs, tmp_path, backend)
     bad = table["arch_id"].str.startswith("b1")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from hytnas.runs.local import LocalExecutor
 from hytnas.predictors.evaluate import cross_validate, grouped_folds, learning_curve, score, summarize
 
 
@@ -62,6 +63,7 @@ def test_learning_curve(released) -> None:
 
 def test_parallel_workers_give_the_same_result(released) -> None:
     acc = released["accuracy"].subset(np.arange(120))
-    one = cross_validate(acc, ["xgboost"], folds=3, repeats=1, workers=1).folds
-    two = cross_validate(acc, ["xgboost"], folds=3, repeats=1, workers=2).folds
+    one = cross_validate(acc, ["xgboost"], folds=3, repeats=1).folds
+    with LocalExecutor(2, 1, quiet=True) as pool:
+        two = cross_validate(acc, ["xgboost"], folds=3, repeats=1, executor=pool).folds
     np.testing.assert_allclose(one["kendall_tau"], two["kendall_tau"])

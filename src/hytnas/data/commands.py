@@ -52,13 +52,15 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 def _synth(args: argparse.Namespace) -> None:
     from hytnas.data.synth import PERSON_HEIGHT, generate
+    from hytnas.runs.local import local_pool
 
     start = time.perf_counter()
-    summary = generate(
-        args.out, images=args.images, size=args.size, seed=args.seed,
-        val_fraction=args.val_fraction, split_seed=args.split_seed, workers=args.workers,
-        person_height=args.person_height or PERSON_HEIGHT,
-    )
+    with local_pool(args.workers) as executor:
+        summary = generate(
+            args.out, images=args.images, size=args.size, seed=args.seed,
+            val_fraction=args.val_fraction, split_seed=args.split_seed, executor=executor,
+            person_height=args.person_height or PERSON_HEIGHT,
+        )
     print(
         f"synth: {summary.images} scenes ({summary.train_images} train, {summary.val_images} val) "
         f"-> {args.out} in {time.perf_counter() - start:.1f} s"
@@ -86,10 +88,12 @@ def _labels(args: argparse.Namespace) -> None:
 def _prepare(args: argparse.Namespace) -> None:
     from hytnas.config import load_params
     from hytnas.data.prepare import prepare_vww
+    from hytnas.runs.local import local_pool
     from hytnas.io import write_json
 
     params = load_params(args.params)
-    metrics = prepare_vww(params.data, raw=args.raw, out=args.out, seed=params.seed, workers=args.workers)
+    with local_pool(args.workers) as executor:
+        metrics = prepare_vww(params.data, raw=args.raw, out=args.out, seed=params.seed, executor=executor)
     if args.reports:
         write_json(args.reports, metrics)
     print(json.dumps(metrics, indent=2))

@@ -15,13 +15,12 @@ skipped, counted and named in the log; the rest are prepared.
 
 from __future__ import annotations
 
-import multiprocessing
+import logging
 import shutil
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence, TextIO
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -33,6 +32,9 @@ from hytnas.data.coco import CocoSource, coco2014_sources, synthetic_sources
 from hytnas.data.vww import VWWRule, build_vww, read_id_list, summarise
 from hytnas.errors import DataError
 from hytnas.io import atomic_open, write_csv
+from hytnas.runs.executor import Executor, InlineExecutor, iter_values
+
+log = logging.getLogger(__name__)
 
 _CHUNK = 64
 _POOL_MIN_IMAGES = 1500  # below this a process pool costs more than it saves
@@ -91,12 +93,13 @@ def _chunked(items: Sequence[str], size: int) -> Iterator[list[str]]:
 
 
 def write_arrays(
-    paths: Sequence[str | Path], resolutions: Sequence[int], out: str | Path, *, workers: int = 1
+    paths: Sequence[str | Path], resolutions: Sequence[int], out: str | Path, *, executor: Executor | None = None
 ) -> tuple[np.ndarray, list[tuple[int, str, str]]]:
     """Decode ``paths`` and write ``out/images_<res>.npy`` for each resolution.
 
     Rows are streamed to a scratch file as chunks arrive (in input order), then each array
-    file is written under a temporary name and renamed into place.
+    file is written under a temporary name and renamed into place. Chunks are decoded on
+    ``executor`` when there are enough images to make it worth it (else in this process).
 
     Returns:
         ``n`` booleans (which paths were written, in order) and the failures as
@@ -113,7 +116,7 @@ def write_arrays(
         ok: list[bool] = []
         failures: list[tuple[int, str, str]] = []
         bar = tqdm(total=len(names), desc="prepare", unit="img", disable=None)
-        for offset, decoded in zip(range(0, len(names), _CHUNK), _run(_decode_chunk, jobs, workers, len(names))):
+        for offset, decoded in zip(range(0, len(names), _CHUNK), iter_values(_executor_for(executor, len(names)), _decode_chunk, jobs)):
             ok.extend(decoded.ok)
             failures.extend((offset + i, reason, detail) for i, reason, detail in decoded.failures)
             for raw, array in zip(raws, decoded.arrays):
@@ -133,16 +136,9 @@ def write_arrays(
     return np.asarray(ok, dtype=bool), failures
 
 
-def _run(function: Any, jobs: list[Any], workers: int, total: int) -> Iterable[Any]:
-    """``map(function, jobs)`` in order, on a process pool when it is worth it."""
-    if workers <= 1 or total < _POOL_MIN_IMAGES:
-        return map(function, jobs)
-    return _pooled(function, jobs, workers)
-
-
-def _pooled(function: Any, jobs: list[Any], workers: int) -> Iterator[Any]:
-    with multiprocessing.get_context("spawn").Pool(workers) as pool:
-        yield from pool.imap(function, jobs)
+def _executor_for(executor: Executor | None, images: int) -> Executor:
+    """``executor`` for large jobs; this process below :data:`_POOL_MIN_IMAGES` images."""
+    return executor if executor is not None and images >= _POOL_MIN_IMAGES else InlineExecutor()
 
 
 def resolutions_of(cfg: DataConfig) -> list[int]:
@@ -165,8 +161,7 @@ def prepare_vww(
     raw: str | Path,
     out: str | Path,
     seed: int = 0,
-    workers: int = 1,
-    log: TextIO | None = None,
+    executor: Executor | None = None,
 ) -> dict[str, Any]:
     """Labels, split and arrays of VWW from the configured source; returns flat metrics.
 
@@ -175,10 +170,9 @@ def prepare_vww(
         raw: folder of the generated scenes (used when ``cfg.source == "synthetic"``).
         out: output folder (``labels.csv``, ``images_<res>.npy``, ``skipped.csv``).
         seed: seed of the train/val split when ``cfg.val_ids_file`` is not set.
-        workers: decoding processes (the output does not depend on it).
-        log: text stream for per-image messages (default stderr).
+        executor: where images are decoded (default: this process; the output does not
+            depend on it).
     """
-    log = log or sys.stderr
     out = Path(out)
     rule = VWWRule.of(cfg.variant, cfg.threshold, cfg.area_source)
     sources = sources_of(cfg, raw)
@@ -192,9 +186,9 @@ def prepare_vww(
         )
     root = sources[0].root
     resolutions = resolutions_of(cfg)
-    written, failures = write_arrays([root / f for f in table["file"]], resolutions, out, workers=workers)
+    written, failures = write_arrays([root / f for f in table["file"]], resolutions, out, executor=executor)
     for index, reason, detail in failures:
-        print(f"prepare_data: skipped {root / table['file'].iloc[index]}: {reason} ({detail})", file=log)
+        log.warning("prepare_data: skipped %s: %s (%s)", root / table["file"].iloc[index], reason, detail)
     skipped = pd.DataFrame(
         [(table["file"].iloc[i], reason, detail) for i, reason, detail in failures], columns=["file", "reason", "detail"]
     )

@@ -24,7 +24,6 @@ from __future__ import annotations
 import io
 import json
 import math
-import multiprocessing
 import os
 import shutil
 import tempfile
@@ -36,6 +35,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 from tqdm import tqdm
 
+from hytnas.config import check_person_height
 from hytnas.data.masks import bbox_of, mask_to_polygons
 from hytnas.data.shapes import (
     CATEGORIES,
@@ -51,6 +51,7 @@ from hytnas.data.shapes import (
 )
 from hytnas.data.split import val_mask
 from hytnas.io import write_text
+from hytnas.runs.executor import Executor, InlineExecutor, iter_values
 
 GENERATOR_VERSION = 1
 PERSON_HEIGHT = PERSON.size  # default lowest and highest person height, fractions of the side
@@ -283,19 +284,6 @@ def _place(rng: Rng, category: Category, size: int, horizon: float | None) -> _I
     return _Item(category, moved, depth + rng.normal(0, 0.05 * size), pattern)
 
 
-def check_person_height(person_height: Any) -> tuple[float, float]:
-    """``(lowest, highest)`` as floats, or ValueError unless two numbers with 0 < lowest < highest."""
-    try:
-        if not isinstance(person_height, (list, tuple)):
-            raise TypeError
-        lo, hi = (float(v) for v in person_height)
-    except (TypeError, ValueError):
-        raise ValueError(f"person_height must be [lowest, highest], two fractions of the image side, got {person_height!r}") from None
-    if not 0 < lo < hi:
-        raise ValueError(f"person_height must be [lowest, highest] with 0 < lowest < highest, got {[lo, hi]}")
-    return lo, hi
-
-
 def compose(
     rng: Rng, size: int, person_height: tuple[float, float] = PERSON_HEIGHT
 ) -> tuple[np.ndarray, float | None, list[_Item]]:
@@ -432,7 +420,7 @@ def generate(
     seed: int = 0,
     val_fraction: float = 0.2,
     split_seed: int = 0,
-    workers: int = 1,
+    executor: Executor | None = None,
     person_height: tuple[float, float] = PERSON_HEIGHT,
 ) -> SynthSummary:
     """Write ``images`` generated scenes as a COCO-format dataset into ``out`` (replacing it).
@@ -443,7 +431,8 @@ def generate(
         size: image side in pixels.
         seed: scene seed; scene ``i`` depends only on ``(seed, i, size)``.
         val_fraction, split_seed: the train/val rule (:func:`hytnas.data.split.val_mask`).
-        workers: processes rendering in parallel (the output does not depend on it).
+        executor: where scenes are rendered (default: this process; the output does not
+            depend on it).
         person_height: lowest and highest standing person height, fractions of ``size``
             (log-uniform between them); larger persons make fewer sub-threshold negatives.
     """
@@ -460,16 +449,10 @@ def generate(
         jobs = [(seed, chunk, size, heights, str(image_dir)) for chunk in _chunks(ids, 25)]
         results: dict[int, list[dict[str, Any]]] = {}
         bar = tqdm(total=images, desc="synth", unit="img", disable=None)
-        if workers > 1 and images >= _POOL_MIN_IMAGES:
-            with multiprocessing.get_context("spawn").Pool(workers) as pool:
-                for part in pool.imap_unordered(_render_chunk, jobs):
-                    results.update(part)
-                    bar.update(len(part))
-        else:
-            for job in jobs:
-                part = _render_chunk(job)
-                results.update(part)
-                bar.update(len(part))
+        where = executor if executor is not None and images >= _POOL_MIN_IMAGES else InlineExecutor()
+        for part in iter_values(where, _render_chunk, jobs):
+            results.update(part)
+            bar.update(len(part))
         bar.close()
         summary = _write_annotations(staging, results, size, seed, val_fraction, split_seed, heights)
         _swap_into_place(staging, out)

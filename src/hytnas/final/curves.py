@@ -3,7 +3,7 @@
 The workers return each run's per-epoch history with its result; the driver replays it into a
 ``dvclive.Live`` folder (``<root>/<label>_s<seed>/``) after the runs, so the curves exist for
 networks taken from the results store too, and only the driver writes them. Metric names are
-those :func:`hytnas.train.train` logs (``train/loss``, ``train/acc``, ``val/loss``,
+those :func:`hytnas.training.loop.train` logs (``train/loss``, ``train/acc``, ``val/loss``,
 ``val/acc``, ``lr``); steps are epochs - 1; no timestamps, so the files depend only on the
 results.
 """
@@ -26,7 +26,7 @@ def live_folder(root: str | Path, label: str, seed: int) -> Path:
 
 def write_live_curves(root: str | Path, results: Sequence[NetworkResult]) -> list[Path]:
     """Rebuild ``root`` with one DVCLive folder per trained network and seed; returns them."""
-    from hytnas.train import open_live
+    from hytnas.training.loop import open_live
 
     root = Path(root)
     if root.exists():

@@ -14,21 +14,10 @@ from typing import Any, Sequence
 from hytnas.archspec import ArchSpec
 from hytnas.errors import ConfigError
 from hytnas.final.selection import Pick
+from hytnas.names import NETWORK_NAMES
 
 NUM_CLASSES = 2
 
-DISPLAY_NAMES: dict[str, str] = {
-    "hytnas_bl": "HyT-NAS-BL",
-    "hytnas_ba": "HyT-NAS-BA",
-    "hytnas_o": "HyT-NAS-O",
-    "mobilenetv1_025": "MobileNetV1 x0.25 (MLPerf Tiny)",
-    "mobilenetv1_050": "MobileNetV1 x0.5",
-    "mobilenetv2_035": "MobileNetV2 x0.35",
-    "proxylessnas_mobile": "ProxylessNAS-Mobile",
-    "mobilevit_xxs": "MobileViT-XXS",
-    "mobilevit_xs": "MobileViT-XS",
-    "mobilevit_s": "MobileViT-S",
-}
 
 
 @dataclass(frozen=True)
@@ -51,7 +40,7 @@ class FinalNetwork:
 
     @property
     def display_name(self) -> str:
-        return DISPLAY_NAMES.get(self.label, self.label)
+        return NETWORK_NAMES.get(self.label, self.label)
 
     @property
     def seed_id(self) -> str:

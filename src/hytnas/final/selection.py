@@ -117,7 +117,7 @@ def read_pareto(path: str | Path, space: CategoricalSpace) -> pd.DataFrame:
             raise DataError(f"{path}: row {i + 1} (line {i + 2}), column arch_id: {err}") from None
     frame["arch_id"] = frame["arch_id"].astype(str)
     if "params" not in frame.columns:
-        from hytnas.nn.measure import summarize
+        from hytnas.cost import summarize
 
         frame["params"] = [
             int(summarize(space.to_spec(space.parse_arch_id(a)), 224, num_classes=2)["params"]) for a in frame["arch_id"]

@@ -18,7 +18,7 @@ import pandas as pd
 
 from hytnas.final.networks import FinalNetwork
 from hytnas.final.selection import Pick
-from hytnas.store import Record
+from hytnas.runs.store import Record
 
 
 def mean_std(values: Sequence[float]) -> tuple[float | None, float | None]:

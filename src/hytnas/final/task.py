@@ -1,9 +1,9 @@
 """The training task of ``train_final``, run by an executor's workers.
 
 :func:`final_train_task` trains one network for one seed with the shared training loop
-(:func:`hytnas.train.train`), counts its parameters and MACs, saves its weights and its ONNX
+(:func:`hytnas.training.loop.train`), counts its parameters and MACs, saves its weights and its ONNX
 export (checked with onnxruntime) into the job's artifact folder, and returns the numbers with
-the per-epoch history as an outcome (:func:`hytnas.executor.outcome`). Only the artifact files
+the per-epoch history as an outcome (:func:`hytnas.runs.outcome.outcome`). Only the artifact files
 are written by the worker, each atomically, into a folder named by the job's key, so the
 driver alone writes the records and the stage's outputs. (The networks are timed by the
 latency backend's ``network_task``.)
@@ -16,16 +16,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from hytnas.executor import one_line, outcome
+from hytnas.runs.outcome import one_line, outcome
 from hytnas.final.networks import FinalNetwork
-from hytnas.proxy import TrainingSetup, train_network
+from hytnas.training import TrainingSetup, train_network
 
 WEIGHTS_FILE = "weights.pt"
 ONNX_FILE = "model.onnx"
 EXPORT_VERSION = 1
 """Bump when a change to the artifacts (weights format, export settings) must redo them."""
 
-RESULT_COLUMNS = ("val_acc", "best_val_acc", "val_loss", "train_loss", "epochs", "seconds", "images_per_second")
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,7 @@ def file_digest(path: str | Path) -> str:
 
 def final_train_task(payload: TrainPayload) -> dict[str, Any]:
     """Train, measure and export one network; an outcome whose result holds
-    :data:`RESULT_COLUMNS`, ``params``, ``macs`` (at ``macs_resolution``), ``train_macs`` (at
+    :data:`~hytnas.training.RESULT_COLUMNS`, ``params``, ``macs`` (at ``macs_resolution``), ``train_macs`` (at
     the training resolution), ``weights_sha256``, the ONNX check (``onnx_max_abs_diff``, ... or
     ``onnx_error``) and ``history`` (one dict per epoch). Failures: ``invalid_arch``,
     ``diverged``, ``out_of_memory``."""

@@ -1,14 +1,15 @@
-"""Latency backends: where architectures are timed, behind one small protocol.
+"""Latency backends: where networks are timed, behind one small protocol.
 
-A *measuring* backend (:class:`MeasuringBackend`) times architectures itself, one task per
-architecture, run through an :class:`~hytnas.executor.Executor` with results stored per key
-(:mod:`hytnas.jobs`). ``local`` times on the machines the executor runs on. A remote device
-(e.g. a Raspberry Pi reached over SSH) fits the same seam: its ``environment()`` returns the
-device's fingerprint, its ``task`` ships one model to the device and returns the timings,
-and its ``executor()`` is an :class:`~hytnas.executor.InlineExecutor` (one device) or a pool
-of one worker per device. Its ``payload`` names a search-space architecture
-(``measure_latency``); its ``network_payload`` any :class:`Buildable` network, such as the
-Table II baselines of ``train_final``. Register it with :func:`register_backend`.
+A *measuring* backend (:class:`MeasuringBackend`) times networks itself, one task per
+network, run through an :class:`~hytnas.runs.executor.Executor` with results stored per key
+(:func:`hytnas.latency.timing.time_networks`). ``local`` times on the machines the executor
+runs on. A remote device (e.g. a Raspberry Pi reached over SSH) fits the same seam: its
+``environment()`` returns the device's fingerprint, its ``task`` ships one model to the device
+and returns the timings, and its ``executor()`` is an
+:class:`~hytnas.runs.executor.InlineExecutor` (one device) or a pool of one worker per
+device. A network to time is any :class:`Buildable`: a search-space architecture
+(:class:`SpaceArch`, ``measure_latency``) or a Table II network (``train_final``). Register a
+backend with :func:`register_backend`.
 
 The ``import`` backend is not a measuring backend: it validates a table measured elsewhere
 (:mod:`hytnas.latency.import_csv`).
@@ -18,21 +19,17 @@ from __future__ import annotations
 
 from typing import Any, Callable, Protocol, runtime_checkable
 
-from hytnas.executor import Executor, TaskFn
+from hytnas.errors import ConfigError
+from hytnas.plugins import LATENCY_BACKENDS, load
+from hytnas.latency.networks import Buildable, SpaceArch
 from hytnas.latency.protocol import LatencyProtocol
-
-
-class Buildable(Protocol):
-    """A picklable description of a network that builds it where the task runs."""
-
-    def build(self) -> Any:
-        """The ``torch.nn.Module`` (2-class head), weights from torch's current seed."""
-        ...
+from hytnas.runs.executor import Executor
+from hytnas.runs.outcome import TaskFn
 
 
 @runtime_checkable
 class MeasuringBackend(Protocol):
-    """What :func:`hytnas.latency.stage.measure` needs of a backend that times networks.
+    """What :func:`~hytnas.latency.timing.time_networks` needs of a backend that times networks.
 
     Attributes:
         name: backend name as in ``latency.backend``.
@@ -40,29 +37,23 @@ class MeasuringBackend(Protocol):
         task: top-level picklable function, ``payload -> outcome`` whose result holds the
             :data:`~hytnas.latency.protocol.RESULT_COLUMNS` and whose source holds the
             fingerprint of the device that measured; takes :meth:`payload`'s value.
-        network_task: the same for :meth:`network_payload`'s value.
     """
 
     name: str
     protocol: LatencyProtocol
     task: TaskFn
-    network_task: TaskFn
 
     def executor(self) -> Executor:
         """Where the tasks run (opened by the caller, closed with ``with``)."""
         ...
 
     def environment(self, executor: Executor) -> dict[str, Any]:
-        """Fingerprint of the device measured (:func:`~hytnas.latency.fingerprint.fingerprint`
+        """Fingerprint of the device measured (:func:`~hytnas.runs.fingerprint.fingerprint`
         fields); its identity fields are part of every result key."""
         ...
 
-    def payload(self, space: str, arch_id: str, seed: int) -> Any:
-        """``task``'s argument for one architecture of a search space."""
-        ...
-
-    def network_payload(self, network: Buildable, seed: int) -> Any:
-        """``network_task``'s argument for any network."""
+    def payload(self, network: Buildable, seed: int) -> Any:
+        """``task``'s argument for one network (weights and input seeded by ``seed``)."""
         ...
 
 
@@ -77,11 +68,15 @@ def register_backend(name: str, factory: BackendFactory) -> None:
 
 
 def get_backend(name: str, **kwargs: Any) -> MeasuringBackend:
-    """The measuring backend ``name`` (``local`` built in)."""
+    """The measuring backend ``name`` (``local`` built in; others registered here or declared by
+    an installed package, :mod:`hytnas.plugins`)."""
+    for plugin, factory in load(LATENCY_BACKENDS).items():
+        _BACKENDS.setdefault(plugin, factory)
     if name not in _BACKENDS:
-        from hytnas.errors import ConfigError
-
-        raise ConfigError(f"latency.backend = {name!r}: not a measuring backend; expected one of {', '.join(sorted(_BACKENDS))}")
+        raise ConfigError(
+            f"latency.backend = {name!r}: not a measuring backend; expected import or a registered backend: "
+            f"{', '.join(sorted(_BACKENDS))}"
+        )
     return _BACKENDS[name](**kwargs)
 
 
@@ -92,3 +87,5 @@ def _local(**kwargs: Any) -> MeasuringBackend:
 
 
 register_backend("local", _local)
+
+__all__ = ["Buildable", "MeasuringBackend", "SpaceArch", "get_backend", "register_backend"]

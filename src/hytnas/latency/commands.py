@@ -32,19 +32,20 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _fingerprint(threads: int) -> dict:
-    from hytnas.latency.fingerprint import fingerprint
+    from hytnas.runs.fingerprint import fingerprint
 
     return fingerprint(threads)
 
 
 def _time(args: argparse.Namespace) -> None:
-    from hytnas.latency.local import LocalPayload, local_latency_task
+    from hytnas.latency.backend import SpaceArch
+    from hytnas.latency.local import NetworkPayload, network_latency_task
     from hytnas.latency.protocol import LatencyProtocol
     from hytnas.space import get_space
 
     get_space(args.space).parse_arch_id(args.arch_id)  # bad input: one line before any work
     protocol = LatencyProtocol(resolution=args.resolution, threads=args.threads, warmup=args.warmup, runs=args.runs)
-    out = local_latency_task(LocalPayload(args.space, args.arch_id, protocol))
+    out = network_latency_task(NetworkPayload(SpaceArch(args.space, args.arch_id), protocol))
     if out["status"] != "ok":
         print(f"{out['status']}: {out['message']}")
         return

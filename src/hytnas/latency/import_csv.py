@@ -135,7 +135,7 @@ def read_latency_csv(
             )
         row: dict[str, Any] = {"arch_id": arch_id, **values}
         if "params" not in numbers or "macs" not in numbers:
-            from hytnas.nn import summarize
+            from hytnas.cost import summarize
 
             cost = summarize(space.to_spec(genome), cost_resolution)
             numbers.setdefault("params", float(cost["params"]))

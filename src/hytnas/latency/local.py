@@ -13,21 +13,14 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, Callable
 
+from hytnas.config import ExecutorConfig, LatencyConfig
 from hytnas.errors import DataError
-from hytnas.executor import Executor, is_out_of_memory, make_executor, one_line, outcome
-from hytnas.latency.backend import Buildable
-from hytnas.latency.fingerprint import fingerprint, identity
+from hytnas.latency.networks import Buildable
 from hytnas.latency.protocol import LatencyProtocol, time_model
-
-
-@dataclass(frozen=True)
-class LocalPayload:
-    """One architecture to time: its space, ``arch_id``, the protocol and the input seed."""
-
-    space: str
-    arch_id: str
-    protocol: LatencyProtocol
-    seed: int = 0
+from hytnas.runs.executor import Executor
+from hytnas.runs.factory import make_executor
+from hytnas.runs.fingerprint import fingerprint, identity
+from hytnas.runs.outcome import is_out_of_memory, one_line, outcome
 
 
 @dataclass(frozen=True)
@@ -74,21 +67,8 @@ def time_network(build: Callable[[], Any], protocol: LatencyProtocol, seed: int 
     return outcome("ok", result=stats.to_result(), source=source)
 
 
-def _build_from_space(space_name: str, arch_id: str) -> Any:
-    from hytnas.nn import build_model
-    from hytnas.space import get_space
-
-    space = get_space(space_name)
-    return build_model(space.to_spec(space.parse_arch_id(arch_id)), num_classes=2)
-
-
-def local_latency_task(payload: LocalPayload) -> dict[str, Any]:
-    """Build and time one architecture of a search space here (:func:`time_network`)."""
-    return time_network(partial(_build_from_space, payload.space, payload.arch_id), payload.protocol, payload.seed)
-
-
 def network_latency_task(payload: NetworkPayload) -> dict[str, Any]:
-    """Build and time any network here (:func:`time_network`)."""
+    """Build and time one network here (:func:`time_network`)."""
     return time_network(payload.network.build, payload.protocol, payload.seed)
 
 
@@ -102,16 +82,17 @@ class LocalBackend:
     """
 
     name = "local"
-    task = staticmethod(local_latency_task)
-    network_task = staticmethod(network_latency_task)
+    task = staticmethod(network_latency_task)
 
-    def __init__(self, protocol: LatencyProtocol, executor_cfg: Any, workers: int = 1) -> None:
+    def __init__(self, protocol: LatencyProtocol, executor_cfg: ExecutorConfig, workers: int = 1) -> None:
         self.protocol = protocol
         self.executor_cfg = executor_cfg
         self.workers = workers
 
     @classmethod
-    def from_config(cls, *, protocol: LatencyProtocol, executor_cfg: Any, latency_cfg: Any) -> "LocalBackend":
+    def from_config(
+        cls, *, protocol: LatencyProtocol, executor_cfg: ExecutorConfig, latency_cfg: LatencyConfig
+    ) -> "LocalBackend":
         return cls(protocol, executor_cfg, latency_cfg.workers)
 
     def executor(self) -> Executor:
@@ -128,8 +109,5 @@ class LocalBackend:
             )
         return prints[0]
 
-    def payload(self, space: str, arch_id: str, seed: int) -> LocalPayload:
-        return LocalPayload(space, arch_id, self.protocol, seed)
-
-    def network_payload(self, network: Buildable, seed: int) -> NetworkPayload:
+    def payload(self, network: Buildable, seed: int) -> NetworkPayload:
         return NetworkPayload(network, self.protocol, seed)

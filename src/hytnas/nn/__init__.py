@@ -5,6 +5,10 @@ Only this package turns an :class:`~hytnas.archspec.ArchSpec` into a ``torch.nn.
     from hytnas.nn import build_model, count_macs, get_model, stage_features
     model = build_model(spec, num_classes=2)            # B x 3 x H x W -> B x 2
     count_macs(model, 224); stage_features(spec, 224)  # measured / analytic costs
+
+The analytic costs (:func:`summarize`, :func:`stage_costs`, :func:`stage_features`,
+:class:`StageCost`) and :func:`validate_spec` are torch-free, in :mod:`hytnas.cost` and
+:mod:`hytnas.archspec`; they are re-exported here.
 """
 
 from hytnas.nn.blocks import (
@@ -17,8 +21,10 @@ from hytnas.nn.blocks import (
     TransformerEncoderLayer,
     make_divisible,
 )
-from hytnas.nn.builder import Network, build_model, build_stage, validate_spec
-from hytnas.nn.measure import StageCost, count_macs, count_params, stage_costs, stage_features, summarize
+from hytnas.archspec import validate_spec
+from hytnas.cost import StageCost, stage_costs, stage_features, summarize
+from hytnas.nn.builder import Network, build_model, build_stage
+from hytnas.nn.measure import count_macs, count_params
 from hytnas.nn.zoo import ZooEntry, get_model, get_model_spec, get_zoo_entry, list_model_specs
 
 __all__ = [

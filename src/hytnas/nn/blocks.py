@@ -28,7 +28,24 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from hytnas.archspec import ir_hidden_channels, make_divisible  # torch-free, shared with hytnas.cost
 from hytnas.errors import SpaceError
+
+__all__ = [
+    "ACTIVATIONS",
+    "ConvBNAct",
+    "DepthwiseSeparable",
+    "FeedForward",
+    "InvertedResidual",
+    "MobileViTBlock",
+    "SelfAttention",
+    "TransformerEncoderLayer",
+    "fold_patches",
+    "ir_hidden_channels",
+    "make_activation",
+    "make_divisible",
+    "unfold_patches",
+]
 
 ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
     "silu": nn.SiLU,
@@ -37,25 +54,6 @@ ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
     "gelu": nn.GELU,
     "hardswish": nn.Hardswish,
 }
-
-
-def make_divisible(value: float, divisor: int = 8, min_value: int | None = None, round_limit: float = 0.9) -> int:
-    """Round ``value`` to the nearest multiple of ``divisor``, never below ``round_limit * value``.
-
-    Same rule as ``timm.layers.make_divisible`` and torchvision's ``_make_divisible``.
-    """
-    min_value = min_value or divisor
-    new_value = max(min_value, int(value + divisor / 2) // divisor * divisor)
-    if new_value < round_limit * value:
-        new_value += divisor
-    return new_value
-
-
-def ir_hidden_channels(in_channels: int, expand: float) -> int:
-    """Hidden (depthwise) width of an inverted residual: ``in`` if ``expand == 1``, else rounded."""
-    if expand == 1:
-        return int(in_channels)
-    return make_divisible(in_channels * expand)
 
 
 def make_activation(name: str | None) -> nn.Module:

@@ -1,135 +1,100 @@
 """ArchSpec -> ``torch.nn.Module``.
 
 Every network is ``stem -> stages -> [1x1 head conv] -> global average pool -> dropout ->
-linear``, the layout of timm's ``ByobNet`` (``final_conv`` then ``ClassifierHead``). Stage
-kinds:
+linear``, the layout of timm's ``ByobNet`` (``final_conv`` then ``ClassifierHead``). Each stage
+kind has one builder, registered by kind with :func:`stage_builder` in :data:`STAGE_BUILDERS`:
 
 - ``mv2``: ``blocks`` :class:`~hytnas.nn.blocks.InvertedResidual`, the first with the stride;
 - ``dwsep``: ``blocks`` :class:`~hytnas.nn.blocks.DepthwiseSeparable`, the first with the stride;
 - ``mobilevit``: one :class:`~hytnas.nn.blocks.InvertedResidual` (stride, 3x3) then one
   :class:`~hytnas.nn.blocks.MobileViTBlock`.
 
-:func:`validate_spec` rejects a spec the builder cannot realise with a one-line
-:class:`~hytnas.errors.SpaceError` naming the stage index and the field.
+:func:`validate_spec` (from :mod:`hytnas.archspec`, torch-free) rejects a spec the builder
+cannot realise with a one-line :class:`~hytnas.errors.SpaceError` naming the stage index and
+the field.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-from typing import Any
+from typing import Any, Callable
 
 import torch
 from torch import nn
 
-from hytnas.archspec import ArchSpec, DWSepStage, MobileViTStage, MV2Stage, StageSpec, StemSpec
+from hytnas.archspec import IN_CHANNELS, ArchSpec, DWSepStage, KindRegistry, MobileViTStage, MV2Stage, StageSpec
+from hytnas.archspec import check_int, validate_spec
 from hytnas.errors import SpaceError
 from hytnas.nn.blocks import ACTIVATIONS, ConvBNAct, DepthwiseSeparable, InvertedResidual, MobileViTBlock
 
-IN_CHANNELS = 3
+__all__ = [
+    "IN_CHANNELS",
+    "STAGE_BUILDERS",
+    "Network",
+    "build_model",
+    "build_stage",
+    "init_weights",
+    "stage_builder",
+    "validate_spec",
+]
+
+# fn(stage, in_channels, act) -> the stage's blocks in order, ``B x in_channels x H x W`` ->
+# ``B x stage.out_channels x ceil(H / stage.stride) x ceil(W / stage.stride)``.
+StageBuilder = Callable[[Any, int, str], list[nn.Module]]
+STAGE_BUILDERS: KindRegistry[StageBuilder] = KindRegistry("builder")
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+def stage_builder(kind: str) -> Callable[[StageBuilder], StageBuilder]:
+    """Decorator registering ``fn(stage, in_channels, act) -> [blocks]``, the builder of ``kind``."""
+    return STAGE_BUILDERS.register(kind)
 
 
-def _check_int(where: str, name: str, value: Any, minimum: int) -> None:
-    if not _is_int(value) or value < minimum:
-        raise SpaceError(f"{where}: {name} = {value!r}, expected an integer >= {minimum}")
+@stage_builder("mv2")
+def _build_mv2(stage: MV2Stage, in_channels: int, act: str) -> list[nn.Module]:
+    return [
+        InvertedResidual(
+            in_channels if j == 0 else stage.out_channels,
+            stage.out_channels,
+            stride=stage.stride if j == 0 else 1,
+            expand=stage.expand,
+            kernel=stage.kernel,
+            act=act,
+        )
+        for j in range(stage.blocks)
+    ]
 
 
-def _check_kernel(where: str, value: Any) -> None:
-    if not _is_int(value) or value < 1 or value % 2 == 0:
-        raise SpaceError(f"{where}: kernel = {value!r}, expected an odd integer >= 1")
+@stage_builder("dwsep")
+def _build_dwsep(stage: DWSepStage, in_channels: int, act: str) -> list[nn.Module]:
+    return [
+        DepthwiseSeparable(
+            in_channels if j == 0 else stage.out_channels,
+            stage.out_channels,
+            stride=stage.stride if j == 0 else 1,
+            act=act,
+        )
+        for j in range(stage.blocks)
+    ]
 
 
-def _check_stage(index: int, stage: StageSpec) -> None:
-    where = f"stage {index} ({getattr(stage, 'kind', type(stage).__name__)})"
-    if isinstance(stage, MV2Stage):
-        _check_int(where, "blocks", stage.blocks, 1)
-        _check_int(where, "out_channels", stage.out_channels, 1)
-        _check_int(where, "stride", stage.stride, 1)
-        _check_kernel(where, stage.kernel)
-        _check_expand(where, stage.expand)
-    elif isinstance(stage, DWSepStage):
-        _check_int(where, "blocks", stage.blocks, 1)
-        _check_int(where, "out_channels", stage.out_channels, 1)
-        _check_int(where, "stride", stage.stride, 1)
-    elif isinstance(stage, MobileViTStage):
-        _check_expand(where, stage.expand)
-        _check_int(where, "out_channels", stage.out_channels, 1)
-        _check_int(where, "width", stage.width, 1)
-        _check_int(where, "heads", stage.heads, 1)
-        _check_int(where, "ffn_dim", stage.ffn_dim, 1)
-        _check_int(where, "depth", stage.depth, 1)
-        _check_int(where, "patch", stage.patch, 1)
-        _check_int(where, "stride", stage.stride, 1)
-        if stage.width % stage.heads:
-            raise SpaceError(
-                f"{where}: width = {stage.width} is not a multiple of heads = {stage.heads}"
-            )
-    else:
-        raise SpaceError(f"stage {index}: unknown stage type {type(stage).__name__}, expected mv2, dwsep or mobilevit")
-
-
-def _check_expand(where: str, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or value <= 0:
-        raise SpaceError(f"{where}: expand = {value!r}, expected a number > 0")
-
-
-def validate_spec(spec: ArchSpec) -> None:
-    """Raise :class:`SpaceError` (one line: stage index and field) if ``spec`` cannot be built."""
-    if not isinstance(spec, ArchSpec):
-        raise SpaceError(f"expected an ArchSpec, got {type(spec).__name__}")
-    if not isinstance(spec.stem, StemSpec):
-        raise SpaceError(f"stem: expected a StemSpec, got {type(spec.stem).__name__}")
-    _check_int("stem", "out_channels", spec.stem.out_channels, 1)
-    _check_kernel("stem", spec.stem.kernel)
-    _check_int("stem", "stride", spec.stem.stride, 1)
-    for i, stage in enumerate(spec.stages):
-        _check_stage(i, stage)
-    if spec.head_channels is not None:
-        _check_int("head", "head_channels", spec.head_channels, 1)
+@stage_builder("mobilevit")
+def _build_mobilevit(stage: MobileViTStage, in_channels: int, act: str) -> list[nn.Module]:
+    return [
+        InvertedResidual(in_channels, stage.out_channels, stage.stride, stage.expand, 3, act),
+        MobileViTBlock(stage.out_channels, stage.width, stage.heads, stage.ffn_dim, stage.depth, stage.patch, act),
+    ]
 
 
 def build_stage(stage: StageSpec, in_channels: int, act: str = "silu") -> nn.Sequential:
-    """The blocks of one stage (spec assumed valid).
+    """The blocks of one stage (spec assumed valid), by the builder registered for its kind.
 
     Shapes: ``B x in_channels x H x W`` -> ``B x stage.out_channels x ceil(H/s) x ceil(W/s)``.
+
+    Raises:
+        SpaceError: no builder is registered for ``stage.kind``.
     """
-    blocks: list[nn.Module] = []
-    if isinstance(stage, MV2Stage):
-        for j in range(stage.blocks):
-            blocks.append(
-                InvertedResidual(
-                    in_channels if j == 0 else stage.out_channels,
-                    stage.out_channels,
-                    stride=stage.stride if j == 0 else 1,
-                    expand=stage.expand,
-                    kernel=stage.kernel,
-                    act=act,
-                )
-            )
-    elif isinstance(stage, DWSepStage):
-        for j in range(stage.blocks):
-            blocks.append(
-                DepthwiseSeparable(
-                    in_channels if j == 0 else stage.out_channels,
-                    stage.out_channels,
-                    stride=stage.stride if j == 0 else 1,
-                    act=act,
-                )
-            )
-    elif isinstance(stage, MobileViTStage):
-        blocks.append(InvertedResidual(in_channels, stage.out_channels, stage.stride, stage.expand, 3, act))
-        blocks.append(
-            MobileViTBlock(
-                stage.out_channels, stage.width, stage.heads, stage.ffn_dim, stage.depth, stage.patch, act
-            )
-        )
-    else:  # pragma: no cover - validate_spec catches this first
-        raise SpaceError(f"unknown stage type {type(stage).__name__}")
-    return nn.Sequential(*blocks)
+    return nn.Sequential(*STAGE_BUILDERS.lookup(stage.kind)(stage, in_channels, act))
 
 
 class Network(nn.Module):
@@ -223,7 +188,7 @@ def build_model(
     """
     validate_spec(spec)
     act = spec.act if act is None else act
-    _check_int("build_model", "num_classes", num_classes, 1)
+    check_int("build_model", "num_classes", num_classes, 1)
     if isinstance(dropout, bool) or not isinstance(dropout, numbers.Real) or not 0.0 <= dropout < 1.0:
         raise SpaceError(f"build_model: dropout = {dropout!r}, expected a number in [0, 1)")
     if act not in ACTIVATIONS:

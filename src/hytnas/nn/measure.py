@@ -1,33 +1,37 @@
-"""Parameters, multiply-accumulates (MACs) and per-stage features of networks.
+"""Parameters and multiply-accumulates (MACs) measured on a built ``torch.nn.Module``.
 
-Two ways to the same numbers:
+:func:`count_params` counts parameters; :func:`count_macs` runs one forward pass of one
+``3 x resolution x resolution`` image under ``torch.utils.flop_counter.FlopCounterMode``
+(MACs = FLOPs / 2). Conventions: convolutions, linear layers and the two attention matrix
+products count; bias additions, normalisations, activations, softmax, pooling, residual
+additions and resizing do not.
 
-- :func:`count_params` and :func:`count_macs` measure a built module (``count_macs`` runs one
-  forward pass under ``torch.utils.flop_counter.FlopCounterMode``; MACs = FLOPs / 2).
-- :func:`summarize` and :func:`stage_features` compute them analytically from an
-  :class:`ArchSpec`, mirroring :mod:`hytnas.nn.builder` layer by layer, without building
-  anything (tens of microseconds per architecture, for predictor features). The tests check that
-  both ways agree exactly.
-
-Counting conventions (those of ``FlopCounterMode``): convolutions, linear layers and the two
-attention matrix products count; bias additions, BatchNorm, LayerNorm, activations, softmax,
-pooling, residual additions and the bilinear resizing of MobileViT blocks do not.
+The same numbers computed analytically from an ArchSpec, without torch, are in
+:mod:`hytnas.cost` (:func:`summarize`, :func:`stage_costs`, :func:`stage_features`,
+:class:`StageCost`); they are re-exported here for existing callers. The tests check that both
+ways agree exactly.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from typing import Any, Callable
 
 import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode, sdpa_flop_count
 
-from hytnas.archspec import ArchSpec, DWSepStage, MobileViTStage, MV2Stage
-from hytnas.nn.blocks import ir_hidden_channels
-from hytnas.nn.builder import IN_CHANNELS, validate_spec
+from hytnas.archspec import IN_CHANNELS
+from hytnas.cost import FEATURE_FIELDS, StageCost, stage_costs, stage_features, summarize
 
-# --- measured -----------------------------------------------------------------------------------
+__all__ = [
+    "FEATURE_FIELDS",
+    "StageCost",
+    "count_macs",
+    "count_params",
+    "stage_costs",
+    "stage_features",
+    "summarize",
+]
 
 
 def count_params(module: nn.Module) -> int:
@@ -68,183 +72,3 @@ def count_macs(module: nn.Module, resolution: int) -> int:
     finally:
         module.train(was_training)
     return int(counter.get_total_flops()) // 2
-
-
-# --- analytic -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StageCost:
-    """Costs of one part of a network for one image.
-
-    Attributes:
-        name: ``stem``, ``stage<i>`` or ``head``.
-        kind: ``stem``, ``mv2``, ``dwsep``, ``mobilevit`` or ``head``.
-        out_channels: channels of the part's output.
-        out_height: output height in pixels (1 for the head: after pooling).
-        out_width: output width in pixels.
-        params: parameters.
-        macs: multiply-accumulates.
-        activation: elements of the output feature map (``C x H x W``; logits for the head).
-        seq_len: transformer sequence length ``N`` (patches per image; 0 without attention).
-        tokens: transformer tokens per image, ``patch**2 * N`` (0 without attention).
-        attn_macs: MACs of the attention matrix products (part of ``macs``).
-    """
-
-    name: str
-    kind: str
-    out_channels: int
-    out_height: int
-    out_width: int
-    params: int
-    macs: int
-    activation: int
-    seq_len: int = 0
-    tokens: int = 0
-    attn_macs: int = 0
-
-
-def _conv_out(size: int, kernel: int, stride: int) -> int:
-    return (size + 2 * (kernel // 2) - kernel) // stride + 1
-
-
-class _Tally:
-    """Running params/MACs of consecutive layers and the current feature map shape."""
-
-    def __init__(self, channels: int, height: int, width: int) -> None:
-        self.c, self.h, self.w = channels, height, width
-        self.params = 0
-        self.macs = 0
-        self.seq_len = 0
-        self.tokens = 0
-        self.attn_macs = 0
-
-    def conv(self, out_ch: int, kernel: int = 1, stride: int = 1, groups: int = 1, bn: bool = True) -> None:
-        """A bias-free conv (+ BN) from the current map; moves the map to its output."""
-        h, w = _conv_out(self.h, kernel, stride), _conv_out(self.w, kernel, stride)
-        weights = out_ch * (self.c // groups) * kernel * kernel
-        self.params += weights + (2 * out_ch if bn else 0)
-        self.macs += weights * h * w
-        self.c, self.h, self.w = out_ch, h, w
-
-    def inverted_residual(self, out_ch: int, stride: int, expand: float, kernel: int) -> None:
-        hidden = ir_hidden_channels(self.c, expand)
-        if expand != 1:
-            self.conv(hidden)
-        self.conv(hidden, kernel, stride, groups=hidden)
-        self.conv(out_ch)
-
-    def depthwise_separable(self, out_ch: int, stride: int) -> None:
-        self.conv(self.c, 3, stride, groups=self.c)
-        self.conv(out_ch)
-
-    def mobilevit_block(self, stage: MobileViTStage) -> None:
-        c, d, f, p = self.c, stage.width, stage.ffn_dim, stage.patch
-        self.conv(c, 3)
-        self.conv(d, bn=False)
-        n = (-(-self.h // p)) * (-(-self.w // p))  # patches after resizing up to multiples of p
-        tokens = p * p * n
-        layer_params = 2 * 2 * d + (3 * d * d + 3 * d) + (d * d + d) + (d * f + f) + (f * d + d)
-        attn = 2 * p * p * n * n * d  # q @ k^T and attn @ v over all heads
-        self.params += stage.depth * layer_params + 2 * d  # + final LayerNorm
-        self.macs += stage.depth * (tokens * (4 * d * d + 2 * d * f) + attn)
-        self.attn_macs += stage.depth * attn
-        self.seq_len, self.tokens = n, tokens
-        self.conv(c)  # conv_proj
-        self.c = 2 * c  # concatenation with the block input
-        self.conv(c, 3)  # fusion
-
-
-def _stage_cost(name: str, kind: str, tally: _Tally) -> StageCost:
-    return StageCost(
-        name=name,
-        kind=kind,
-        out_channels=tally.c,
-        out_height=tally.h,
-        out_width=tally.w,
-        params=tally.params,
-        macs=tally.macs,
-        activation=tally.c * tally.h * tally.w,
-        seq_len=tally.seq_len,
-        tokens=tally.tokens,
-        attn_macs=tally.attn_macs,
-    )
-
-
-def stage_costs(spec: ArchSpec, resolution: int, *, num_classes: int = 2) -> list[StageCost]:
-    """Per-part costs for one ``resolution x resolution`` image: stem, each stage, head.
-
-    The head covers the 1x1 head conv (if any), pooling and the classifier.
-    """
-    validate_spec(spec)
-    out: list[StageCost] = []
-    tally = _Tally(IN_CHANNELS, resolution, resolution)
-    tally.conv(spec.stem.out_channels, spec.stem.kernel, spec.stem.stride)
-    out.append(_stage_cost("stem", "stem", tally))
-    for i, stage in enumerate(spec.stages):
-        tally = _Tally(tally.c, tally.h, tally.w)
-        if isinstance(stage, MV2Stage):
-            for j in range(stage.blocks):
-                tally.inverted_residual(stage.out_channels, stage.stride if j == 0 else 1, stage.expand, stage.kernel)
-        elif isinstance(stage, DWSepStage):
-            for j in range(stage.blocks):
-                tally.depthwise_separable(stage.out_channels, stage.stride if j == 0 else 1)
-        else:
-            tally.inverted_residual(stage.out_channels, stage.stride, stage.expand, 3)
-            tally.mobilevit_block(stage)
-        out.append(_stage_cost(f"stage{i}", stage.kind, tally))
-    tally = _Tally(tally.c, tally.h, tally.w)
-    if spec.head_channels:
-        tally.conv(spec.head_channels)
-    tally.params += tally.c * num_classes + num_classes
-    tally.macs += tally.c * num_classes
-    tally.c, tally.h, tally.w = num_classes, 1, 1
-    out.append(_stage_cost("head", "head", tally))
-    return out
-
-
-def summarize(spec: ArchSpec, resolution: int, num_classes: int = 2) -> dict[str, Any]:
-    """Totals and per-part costs of ``spec`` for one ``resolution x resolution`` image.
-
-    Returns:
-        ``{"name", "resolution", "num_classes", "params", "macs", "attn_macs",
-        "peak_activation", "stages": [StageCost as dict, ...]}`` where ``stages`` lists the
-        stem, each stage and the head, and ``peak_activation`` is the largest part output.
-    """
-    costs = stage_costs(spec, resolution, num_classes=num_classes)
-    return {
-        "name": spec.name,
-        "resolution": resolution,
-        "num_classes": num_classes,
-        "params": sum(c.params for c in costs),
-        "macs": sum(c.macs for c in costs),
-        "attn_macs": sum(c.attn_macs for c in costs),
-        "peak_activation": max(c.activation for c in costs),
-        "stages": [asdict(c) for c in costs],
-    }
-
-
-FEATURE_FIELDS = ("params", "macs", "activation", "tokens", "seq_len", "attn_macs")
-
-
-def stage_features(spec: ArchSpec, resolution: int, *, num_classes: int = 2) -> dict[str, float]:
-    """Flat numeric features of ``spec`` at ``resolution`` (e.g. for latency predictors).
-
-    Keys: ``params``, ``macs``, ``attn_macs``, ``peak_activation``, then for each part
-    (``stem``, ``stage0`` ... ``stage<n-1>``, ``head``) ``<part>_<field>`` for the fields
-    ``params``, ``macs``, ``activation`` (output elements), ``tokens``, ``seq_len``,
-    ``attn_macs`` and ``<part>_hw`` (output height x width). Architectures with the same number
-    of stages get the same keys in the same order.
-    """
-    costs = stage_costs(spec, resolution, num_classes=num_classes)
-    out: dict[str, float] = {
-        "params": float(sum(c.params for c in costs)),
-        "macs": float(sum(c.macs for c in costs)),
-        "attn_macs": float(sum(c.attn_macs for c in costs)),
-        "peak_activation": float(max(c.activation for c in costs)),
-    }
-    for c in costs:
-        for field in FEATURE_FIELDS:
-            out[f"{c.name}_{field}"] = float(getattr(c, field))
-        out[f"{c.name}_hw"] = float(c.out_height * c.out_width)
-    return out

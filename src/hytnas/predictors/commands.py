@@ -89,10 +89,13 @@ def _eval(args: argparse.Namespace) -> None:
     if unknown:
         raise DataError(f"--models: unknown predictor(s) {', '.join(unknown)}; expected {', '.join(list_models())}")
     table = _read(args)
-    result = cross_validate(
-        table, models, folds=args.folds, repeats=args.repeats, seed=args.seed,
-        feature_set=args.features, resolution=args.resolution, workers=args.workers,
-    )
+    from hytnas.runs.local import local_pool
+
+    with local_pool(args.workers) as executor:
+        result = cross_validate(
+            table, models, folds=args.folds, repeats=args.repeats, seed=args.seed,
+            feature_set=args.features, resolution=args.resolution, executor=executor,
+        )
     summary = summarize(result.folds)
     print(f"{len(table)} rows, {args.repeats} x {args.folds}-fold cross-validation ({args.target}, {table.unit})")
     print(f"{'model':<10} {'kendall tau':>15} {'spearman':>15} {'rmse':>12} {'mape %':>8}")

@@ -8,7 +8,10 @@ layout: the same sequence of stage kinds, as every genome of a space does).
 Conventions (the MobileViT builder of the authors and of :mod:`hytnas.nn`):
 
 - MV2 block: 1x1 expand (skipped when ``expand == 1``), 3x3 depthwise (stride), 1x1 project;
-  hidden channels ``int(in_channels * expand)``; every conv is followed by BN (+ SiLU).
+  hidden channels ``int(in_channels * expand)``; every conv is followed by BN (+ SiLU). (The
+  authors' rule: :mod:`hytnas.nn` rounds hidden channels with ``make_divisible`` and honours an
+  MV2 stage's ``kernel``, so totals differ slightly from :mod:`hytnas.cost`.)
+- Depthwise-separable block: 3x3 depthwise (stride), 1x1 pointwise.
 - MobileViT block at an ``h x w`` map: 3x3 conv C->C, 1x1 C->d, unfold into patches of
   ``p x p`` (the map is resized to a multiple of ``p`` first, as cvnets does), ``depth``
   pre-norm transformer layers on ``P = p*p`` sequences of ``N = ceil(h/p) * ceil(w/p)`` tokens
@@ -16,17 +19,22 @@ Conventions (the MobileViT builder of the authors and of :mod:`hytnas.nn`):
 - Head: 1x1 conv to ``head_channels``, global pool, linear to ``num_classes``.
 
 A MAC is one multiply-accumulate; activation sizes count elements of one image.
+
+Each stage kind has one batch cost model, registered by kind with :func:`batch_cost_model` in
+:data:`BATCH_COST_MODELS`: a function ``fn(stage: BatchStage) -> None`` that adds the kernels of
+stage ``stage.index`` of every network to ``stage.acc`` and moves ``stage.c, stage.h, stage.w``
+from the stage's input to its output feature map.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Callable, Sequence, Union
 
 import numpy as np
 
-from hytnas.archspec import ArchSpec
+from hytnas.archspec import ArchSpec, KindRegistry
 from hytnas.errors import DataError
 
 # Kinds of kernel whose costs the latency cost model adds up (global features "op_<kind>").
@@ -61,8 +69,15 @@ class CostTable:
     stage_names: tuple[str, ...]
 
 
-class _Acc:
-    """Vector accumulators for one stage of a batch of ``n`` networks."""
+class BatchTally:
+    """Vector accumulators (length ``n``) for one stage of a batch of ``n`` networks.
+
+    Attributes:
+        ops: per :data:`OP_KINDS` key, the ``n`` costs of that kernel kind.
+        params, macs: ``n`` parameter and MAC totals.
+        peak: ``n`` largest tensors written (elements).
+        attn: ``n`` attention matrix-product MACs (part of ``macs``).
+    """
 
     def __init__(self, n: int) -> None:
         self.n = n
@@ -95,7 +110,7 @@ class _Acc:
         self.macs += macs
         self._write(tokens * dout)
 
-    def add(self, other: "_Acc", mask: np.ndarray) -> None:
+    def add(self, other: "BatchTally", mask: np.ndarray) -> None:
         """Add ``other``'s costs for the networks where ``mask`` is true."""
         for key in OP_KINDS:
             self.ops[key] += np.where(mask, other.ops[key], 0.0)
@@ -125,6 +140,153 @@ def _field(specs: Sequence[ArchSpec], index: int, name: str) -> np.ndarray:
     return np.array([float(getattr(s.stages[index], name)) for s in specs])
 
 
+Side = Union[int, float]  # a feature-map side in pixels, shared by the whole batch
+
+
+@dataclass
+class BatchStage:
+    """Stage ``index`` of every network of a batch while a batch cost model adds it up.
+
+    Attributes:
+        specs: the ``n`` networks (one layout).
+        index: the stage's position in ``spec.stages``.
+        c: ``n`` channels of the current feature map (the stage's input, then its output).
+        h, w: height and width in pixels of the current feature map (one layout: one size).
+        acc: the stage's costs.
+        tokens: ``n`` transformer sequence lengths per image (0 without attention).
+        pixels: ``n`` pixels per patch (0 without attention).
+    """
+
+    specs: Sequence[ArchSpec]
+    index: int
+    c: np.ndarray
+    h: Side
+    w: Side
+    acc: BatchTally
+    tokens: Any = 0.0
+    pixels: Any = 0.0
+
+    @property
+    def n(self) -> int:
+        return len(self.specs)
+
+    def field(self, name: str) -> np.ndarray:
+        """``n`` values (float) of the stage's field ``name``."""
+        return _field(self.specs, self.index, name)
+
+    def layout(self, name: str) -> Any:
+        """The stage's field ``name`` in the first network (for fields one layout fixes: stride)."""
+        return getattr(self.specs[0].stages[self.index], name)
+
+
+BatchCostModel = Callable[[BatchStage], None]
+BATCH_COST_MODELS: KindRegistry[BatchCostModel] = KindRegistry("batch cost model", error=DataError)
+
+
+def batch_cost_model(kind: str) -> Callable[[BatchCostModel], BatchCostModel]:
+    """Decorator registering ``fn(stage: BatchStage)``, the batch cost of a stage of ``kind``."""
+    return BATCH_COST_MODELS.register(kind)
+
+
+def _inverted_residuals(st: BatchStage, block_counts: np.ndarray) -> None:
+    """``block_counts`` MV2 blocks per network (the first with the stride) from ``st``'s map."""
+    n, c, h, w = st.n, st.c, st.h, st.w
+    expand = st.field("expand")
+    cout = st.field("out_channels")
+    stride = st.layout("stride")
+    max_blocks = int(block_counts.max())
+    for b in range(max_blocks):
+        active = block_counts > b  # networks that have this block
+        s = stride if b == 0 else 1
+        cin = c if b == 0 else cout
+        hidden = np.floor(cin * expand)
+        ho, wo = math.ceil(h / s), math.ceil(w / s)
+        sub, sub_e = BatchTally(n), BatchTally(n)
+        has_expand = expand != 1
+        sub_e.conv(cin, hidden, h, w, k=1)
+        sub.conv(hidden, hidden, ho, wo, k=3, depthwise=True)
+        sub.conv(hidden, cout, ho, wo, k=1)
+        st.acc.add(sub_e, active & has_expand)
+        st.acc.add(sub, active)
+        if b == 0:
+            h, w = ho, wo
+    st.c, st.h, st.w = cout, h, w
+
+
+@batch_cost_model("mv2")
+def _mv2_batch(st: BatchStage) -> None:
+    _inverted_residuals(st, st.field("blocks"))
+
+
+@batch_cost_model("dwsep")
+def _dwsep_batch(st: BatchStage) -> None:
+    n, c, h, w = st.n, st.c, st.h, st.w
+    cout = st.field("out_channels")
+    stride = st.layout("stride")
+    block_counts = st.field("blocks")
+    for b in range(int(block_counts.max())):
+        active = block_counts > b
+        s = stride if b == 0 else 1
+        cin = c if b == 0 else cout
+        ho, wo = math.ceil(h / s), math.ceil(w / s)
+        sub = BatchTally(n)
+        sub.conv(cin, cin, ho, wo, k=3, depthwise=True)
+        sub.conv(cin, cout, ho, wo, k=1)
+        st.acc.add(sub, active)
+        if b == 0:
+            h, w = ho, wo
+    st.c, st.h, st.w = cout, h, w
+
+
+@batch_cost_model("mobilevit")
+def _mobilevit_batch(st: BatchStage) -> None:
+    _inverted_residuals(st, np.ones(st.n))
+    n, acc, c, h, w = st.n, st.acc, st.c, st.h, st.w
+    d = st.field("width")
+    ffn = st.field("ffn_dim")
+    depth = st.field("depth")
+    patch = st.field("patch")
+    acc.conv(c, c, h, w, k=3)
+    acc.conv(c, d, h, w, k=1)
+    hp = np.ceil(h / patch) * patch
+    wp = np.ceil(w / patch) * patch
+    pixels = patch * patch
+    tokens = (hp / patch) * (wp / patch)
+    seq = pixels * tokens  # all token vectors of one image
+    resized = (hp != h) | (wp != w)
+    reshape = d * seq * 2 + np.where(resized, d * (seq + h * w), 0.0)
+    acc.ops["reshape_elems"] += reshape
+    acc.ops["kernels"] += 2 + resized * 2
+    # transformer layers, scaled by depth (accumulate one layer, multiply)
+    layer = BatchTally(n)
+    layer.ops["norm_elems"] += 2 * seq * d
+    layer.params += 4 * d
+    layer.linear(seq, d, 3 * d)
+    attn = 2 * pixels * tokens * tokens * d
+    layer.ops["attn_macs"] += attn
+    layer.macs += attn
+    layer.attn += attn
+    heads = st.field("heads")
+    layer.ops["softmax_elems"] += pixels * heads * tokens * tokens
+    layer._write(pixels * heads * tokens * tokens)
+    layer._write(seq * d)
+    layer.linear(seq, d, d)
+    layer.linear(seq, d, ffn)
+    layer.linear(seq, ffn, d)
+    layer.ops["kernels"] += 4  # norms, residual adds
+    for key in OP_KINDS:
+        acc.ops[key] += depth * layer.ops[key]
+    acc.params += depth * layer.params
+    acc.macs += depth * layer.macs
+    acc.attn += depth * layer.attn
+    acc.peak = np.maximum(acc.peak, layer.peak)
+    acc.ops["norm_elems"] += seq * d
+    acc.conv(d, c, h, w, k=1)
+    acc.ops["reshape_elems"] += 2 * c * h * w  # concat
+    acc.conv(2 * c, c, h, w, k=3)
+    st.tokens, st.pixels = tokens, pixels
+
+
 def compute_costs(specs: Sequence[ArchSpec], resolution: int, num_classes: int = 2) -> CostTable:
     """Per-stage and per-kernel-kind costs of ``n`` networks at ``resolution x resolution``.
 
@@ -135,6 +297,9 @@ def compute_costs(specs: Sequence[ArchSpec], resolution: int, num_classes: int =
 
     Returns:
         A :class:`CostTable` with ``ops`` (``n x 10``) and ``stages`` (``n x s x 8``).
+
+    Raises:
+        DataError: no networks, mixed layouts, or a stage kind without a batch cost model.
     """
     if not specs:
         raise DataError("no networks to compute costs for")
@@ -144,7 +309,7 @@ def compute_costs(specs: Sequence[ArchSpec], resolution: int, num_classes: int =
     stage_rows: list[np.ndarray] = []
     totals = {k: np.zeros(n) for k in OP_KINDS}
 
-    def close(acc: _Acc, in_elems, out_elems, tokens=0.0, pixels=0.0) -> None:
+    def close(acc: BatchTally, in_elems, out_elems, tokens=0.0, pixels=0.0) -> None:
         for k in OP_KINDS:
             totals[k] += acc.ops[k]
         row = [acc.macs, acc.params, in_elems, out_elems, acc.peak, tokens, pixels, acc.attn]
@@ -152,7 +317,7 @@ def compute_costs(specs: Sequence[ArchSpec], resolution: int, num_classes: int =
 
     # stem
     stem = specs[0].stem
-    acc = _Acc(n)
+    acc = BatchTally(n)
     in_elems = 3 * h * w
     k, st = stem.kernel, stem.stride
     h, w = math.ceil(h / st), math.ceil(w / st)
@@ -161,96 +326,15 @@ def compute_costs(specs: Sequence[ArchSpec], resolution: int, num_classes: int =
     close(acc, in_elems, c * h * w)
 
     for index, kind in enumerate(kinds):
-        acc = _Acc(n)
+        model = BATCH_COST_MODELS.lookup(kind)
+        stage = BatchStage(specs, index, c, h, w, BatchTally(n))
         in_elems = c * h * w
-        tokens, pixels = 0.0, 0.0
-        if kind in ("mv2", "mobilevit"):
-            expand = _field(specs, index, "expand")
-            cout = _field(specs, index, "out_channels")
-            stride = specs[0].stages[index].stride
-            block_counts = _field(specs, index, "blocks") if kind == "mv2" else np.ones(n)
-            max_blocks = int(block_counts.max())
-            for b in range(max_blocks):
-                active = block_counts > b  # networks that have this block
-                s = stride if b == 0 else 1
-                cin = c if b == 0 else cout
-                hidden = np.floor(cin * expand)
-                ho, wo = math.ceil(h / s), math.ceil(w / s)
-                sub, sub_e = _Acc(n), _Acc(n)
-                has_expand = expand != 1
-                sub_e.conv(cin, hidden, h, w, k=1)
-                sub.conv(hidden, hidden, ho, wo, k=3, depthwise=True)
-                sub.conv(hidden, cout, ho, wo, k=1)
-                acc.add(sub_e, active & has_expand)
-                acc.add(sub, active)
-                if b == 0:
-                    h, w = ho, wo
-            c = cout
-            if kind == "mobilevit":
-                d = _field(specs, index, "width")
-                ffn = _field(specs, index, "ffn_dim")
-                depth = _field(specs, index, "depth")
-                patch = _field(specs, index, "patch")
-                acc.conv(c, c, h, w, k=3)
-                acc.conv(c, d, h, w, k=1)
-                hp = np.ceil(h / patch) * patch
-                wp = np.ceil(w / patch) * patch
-                pixels = patch * patch
-                tokens = (hp / patch) * (wp / patch)
-                seq = pixels * tokens  # all token vectors of one image
-                resized = (hp != h) | (wp != w)
-                reshape = d * seq * 2 + np.where(resized, d * (seq + h * w), 0.0)
-                acc.ops["reshape_elems"] += reshape
-                acc.ops["kernels"] += 2 + resized * 2
-                # transformer layers, scaled by depth (accumulate one layer, multiply)
-                layer = _Acc(n)
-                layer.ops["norm_elems"] += 2 * seq * d
-                layer.params += 4 * d
-                layer.linear(seq, d, 3 * d)
-                attn = 2 * pixels * tokens * tokens * d
-                layer.ops["attn_macs"] += attn
-                layer.macs += attn
-                layer.attn += attn
-                heads = _field(specs, index, "heads")
-                layer.ops["softmax_elems"] += pixels * heads * tokens * tokens
-                layer._write(pixels * heads * tokens * tokens)
-                layer._write(seq * d)
-                layer.linear(seq, d, d)
-                layer.linear(seq, d, ffn)
-                layer.linear(seq, ffn, d)
-                layer.ops["kernels"] += 4  # norms, residual adds
-                for key in OP_KINDS:
-                    acc.ops[key] += depth * layer.ops[key]
-                acc.params += depth * layer.params
-                acc.macs += depth * layer.macs
-                acc.attn += depth * layer.attn
-                acc.peak = np.maximum(acc.peak, layer.peak)
-                acc.ops["norm_elems"] += seq * d
-                acc.conv(d, c, h, w, k=1)
-                acc.ops["reshape_elems"] += 2 * c * h * w  # concat
-                acc.conv(2 * c, c, h, w, k=3)
-        elif kind == "dwsep":
-            cout = _field(specs, index, "out_channels")
-            stride = specs[0].stages[index].stride
-            block_counts = _field(specs, index, "blocks")
-            for b in range(int(block_counts.max())):
-                active = block_counts > b
-                s = stride if b == 0 else 1
-                cin = c if b == 0 else cout
-                ho, wo = math.ceil(h / s), math.ceil(w / s)
-                sub = _Acc(n)
-                sub.conv(cin, cin, ho, wo, k=3, depthwise=True)
-                sub.conv(cin, cout, ho, wo, k=1)
-                acc.add(sub, active)
-                if b == 0:
-                    h, w = ho, wo
-            c = cout
-        else:  # pragma: no cover - layouts are validated by ArchSpec
-            raise DataError(f"stage kind {kind!r} has no cost model")
-        close(acc, in_elems, c * h * w, tokens, pixels)
+        model(stage)
+        c, h, w = stage.c, stage.h, stage.w
+        close(stage.acc, in_elems, c * h * w, stage.tokens, stage.pixels)
 
     # head: 1x1 conv, pool, linear
-    acc = _Acc(n)
+    acc = BatchTally(n)
     in_elems = c * h * w
     head = specs[0].head_channels
     if head:

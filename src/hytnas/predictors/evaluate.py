@@ -24,6 +24,7 @@ from hytnas.predictors.features import FeatureSet
 from hytnas.predictors.models import make_model
 from hytnas.predictors.predictor import Transform, _forward, _inverse, default_transform
 from hytnas.predictors.tables import Table
+from hytnas.runs.executor import Executor, map_values
 from hytnas.space import get_space
 
 METRICS = ("kendall_tau", "spearman", "rmse", "mape")
@@ -97,13 +98,16 @@ def _fit_predict(
     return pred, model.params_, time.perf_counter() - start
 
 
-def _run(tasks: list[tuple], workers: int) -> list:
-    """Run ``_fit_predict(*task)`` for every task, in ``workers`` processes when > 1."""
-    if workers <= 1 or len(tasks) <= 1:
-        return [_fit_predict(*task) for task in tasks]
-    from joblib import Parallel, delayed
+def _fit_predict_task(task: tuple) -> tuple[np.ndarray, dict, float]:
+    return _fit_predict(*task)
 
-    return Parallel(n_jobs=workers, backend="loky")(delayed(_fit_predict)(*task) for task in tasks)
+
+def _run(tasks: list[tuple], executor: Executor | None) -> list:
+    """``_fit_predict(*task)`` for every task, in order: on ``executor`` (one single-threaded
+    fit per task), or in this process when it is ``None``."""
+    if executor is None or len(tasks) <= 1:
+        return [_fit_predict(*task) for task in tasks]
+    return map_values(executor, _fit_predict_task, tasks)
 
 
 def cross_validate(
@@ -116,12 +120,12 @@ def cross_validate(
     feature_set: str = "costs",
     resolution: int = 224,
     transform: str = "auto",
-    workers: int = 1,
+    executor: Executor | None = None,
 ) -> CVResult:
     """Repeated grouped k-fold cross-validation of each predictor in ``models`` on ``table``.
 
-    Fits run single-threaded, ``workers`` at a time in separate processes (one OpenMP thread
-    per fit: several threads per fit on a busy machine are far slower than one).
+    Fits run single-threaded, one task each on ``executor`` (one OpenMP thread per fit:
+    several threads per fit on a busy machine are far slower than one), or in this process.
 
     Returns:
         :class:`CVResult`; ``folds`` has ``len(models) * folds * repeats`` rows.
@@ -136,7 +140,7 @@ def cross_validate(
             tasks.append((name, X, table.y, groups, train, test, names, tf, seed * 1000 + r * folds + k, 1))
             keys.append((name, r, k, train, test))
     rows, preds = [], []
-    for (name, r, k, train, test), (pred, params, seconds) in zip(keys, _run(tasks, workers)):
+    for (name, r, k, train, test), (pred, params, seconds) in zip(keys, _run(tasks, executor)):
         rows.append(
             {
                 "target": table.target,
@@ -186,7 +190,7 @@ def learning_curve(
     feature_set: str = "costs",
     resolution: int = 224,
     transform: str = "auto",
-    workers: int = 1,
+    executor: Executor | None = None,
 ) -> pd.DataFrame:
     """Kendall tau on held-out folds against training-set size.
 
@@ -210,7 +214,7 @@ def learning_curve(
                 tasks.append((name, X, table.y, groups, sub, test, names, tf, seed * 1000 + r * folds + k, 1))
                 keys.append((name, size, size == len(train), test))
     rows = []
-    for (name, size, full, test), (pred, _, _) in zip(keys, _run(tasks, workers)):
+    for (name, size, full, test), (pred, _, _) in zip(keys, _run(tasks, executor)):
         rows.append({"target": table.target, "model": name, "train_size": size, "full": full, **score(pred, table.y[test])})
     frame = pd.DataFrame(rows)
     # the full training folds differ by a row or two: report them under their mean size

@@ -11,7 +11,7 @@ Feature sets (``FEATURE_SETS``):
   sizes, token count, patch pixels, attention MACs) at the given input resolution.
 
 - ``builder``: ``encoding``, the ``op_*`` totals, and the builder's own per-stage features
-  (:func:`hytnas.nn.measure.stage_features`: params, MACs, output activation, tokens, sequence
+  (:func:`hytnas.cost.stage_features`: params, MACs, output activation, tokens, sequence
   length, attention MACs and output size per stage). It imports torch and costs about 0.4 ms
   per network, so predictors keep a per-genome cache for it.
 
@@ -67,14 +67,14 @@ def cost_features(specs: Sequence[ArchSpec], resolution: int) -> np.ndarray:
 
 def builder_names(example: ArchSpec, resolution: int) -> list[str]:
     """Names of the :func:`builder_features` columns for networks with ``example``'s layout."""
-    from hytnas.nn.measure import stage_features
+    from hytnas.cost import stage_features
 
     return [f"op_{k}" for k in OP_KINDS] + [f"nn_{k}" for k in stage_features(example, resolution)]
 
 
 def builder_features(specs: Sequence[ArchSpec], resolution: int) -> np.ndarray:
-    """``n x b`` features: ``op_*`` totals and :func:`hytnas.nn.measure.stage_features`."""
-    from hytnas.nn.measure import stage_features
+    """``n x b`` features: ``op_*`` totals and :func:`hytnas.cost.stage_features`."""
+    from hytnas.cost import stage_features
 
     ops = compute_costs(specs, resolution).ops
     stages = np.array([list(stage_features(s, resolution).values()) for s in specs], dtype=np.float64)

@@ -16,10 +16,11 @@ a predictor per table and fits it on all rows; :func:`write_study` writes the ou
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 import pandas as pd
 
@@ -28,6 +29,9 @@ from hytnas.io import atomic_open, write_csv, write_json
 from hytnas.predictors.evaluate import CVResult, cross_validate, learning_curve, summarize
 from hytnas.predictors.predictor import Predictor, fit_predictor
 from hytnas.predictors.tables import Table
+from hytnas.runs.executor import Executor
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -66,8 +70,7 @@ def run_study(
     curve_models: Sequence[str] = ("xgboost",),
     curve_sizes: Sequence[int] = (25, 50, 100, 200, 500, 1000),
     chosen: str = "best",
-    workers: int = 1,
-    log: Callable[[str], None] = print,
+    executor: Executor | None = None,
 ) -> StudyResult:
     """Cross-validate ``models`` on each table, draw learning curves, fit the chosen predictors.
 
@@ -80,8 +83,7 @@ def run_study(
         curve_models: models whose learning curve is drawn (those not in ``models`` skipped).
         curve_sizes: training-set sizes of the learning curves.
         chosen: ``best`` (highest mean Kendall tau per table) or a model name.
-        workers: parallel single-threaded fits.
-        log: progress lines.
+        executor: where the single-threaded fits run (default: this process).
     """
     if not models:
         raise DataError("no predictors to compare (predictors.models is empty)")
@@ -95,7 +97,7 @@ def run_study(
         t0 = time.perf_counter()
         result = cross_validate(
             table, models, folds=folds, repeats=repeats, seed=seed, feature_set=feature_set,
-            resolution=resolution, workers=workers,
+            resolution=resolution, executor=executor,
         )
         summary = summarize(result.folds)
         summary.insert(0, "table", name)
@@ -103,13 +105,16 @@ def run_study(
         summaries.append(summary)
         cvs[name] = result
         for row in summary.itertuples():
-            log(f"{name} {row.model}: Kendall tau {row.kendall_tau_mean:.3f} +- {row.kendall_tau_std:.3f}")
-        log(f"{name}: cross-validation of {len(models)} predictors on {len(table)} rows in {time.perf_counter() - t0:.1f} s")
+            log.info("fit_predictors: %s %s: Kendall tau %.3f +- %.3f", name, row.model, row.kendall_tau_mean, row.kendall_tau_std)
+        log.info(
+            "fit_predictors: %s: cross-validation of %d predictors on %d rows in %.1f s",
+            name, len(models), len(table), time.perf_counter() - t0,
+        )
         in_curve = [m for m in curve_models if m in models]
         if in_curve and curve_sizes:
             curves[name] = learning_curve(
                 table, in_curve, curve_sizes, folds=folds, repeats=1, seed=seed,
-                feature_set=feature_set, resolution=resolution, workers=workers,
+                feature_set=feature_set, resolution=resolution, executor=executor,
             )
         pick = str(summary.loc[summary["kendall_tau_mean"].idxmax(), "model"]) if chosen == "best" else chosen
         picks[name] = pick

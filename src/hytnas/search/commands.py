@@ -22,7 +22,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     search.add_argument("--strategy", default="hytnas", help=f"one of {', '.join(list_strategies())}")
     search.add_argument("--budget", type=int, default=500, help="distinct architectures evaluated (default 500)")
     search.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    search.add_argument("--initial", type=int, default=None, help="initial design size of BO strategies")
+    search.add_argument("--initial", type=int, default=None, help="initial design size of BO strategies (default: search.initial)")
     search.add_argument("--out", default="front.csv", help="CSV of the final Pareto front (default front.csv)")
     search.set_defaults(func=_search)
 

@@ -1,7 +1,8 @@
 """The strategy comparison of the paper's Fig. 4 and 5: many strategies, many seeds, one oracle.
 
-Every run is an independent job (oracle, strategy, seed) that a process pool runs; the
-oracle is described by a picklable factory, so workers build it themselves. Scoring happens
+Every run is an independent job (oracle, strategy, seed) that an executor runs
+(:mod:`hytnas.runs`: a local pool or a Dask cluster); the oracle is described by a picklable
+factory, so workers build it themselves. Scoring happens
 in the driver: fixed bounds per oracle (a large uniform sample), HV curves in that frame,
 a reference front pooled from every run plus one long NSGA-II run, and the summary figures
 (HV at given evaluation counts, evaluations to reach a fraction of the reference HV).
@@ -9,13 +10,12 @@ a reference front pooled from every run plus one long NSGA-II run, and the summa
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from typing import Any, Callable, Iterable, Protocol, Sequence
 
 import numpy as np
 
+from hytnas.runs.executor import Executor, InlineExecutor, map_values
 from hytnas.search.hypervolume import REF, Bounds, bounds_from_sample, evaluations_to_reach, front_hv, hv_curve
 from hytnas.search.ledger import History
 from hytnas.search.pareto import pareto_mask
@@ -44,32 +44,20 @@ class SearchJob:
 
 
 def run_job(job: SearchJob) -> History:
-    """Build the oracle, run the strategy, return its history (runs in a worker process)."""
-    import torch
-
-    torch.set_num_threads(1)
+    """Build the oracle, run the strategy, return its history (runs where the executor puts it)."""
     space, objective = job.factory()
     problem = Problem(space, objective, n_obj=2, names=("error_pct", "latency_ms"))
     return get_strategy(job.strategy, **job.options).run(problem, job.budget, seed=job.seed)
 
 
-def run_jobs(jobs: Sequence[SearchJob], workers: int, progress: Callable[[SearchJob, History], None] | None = None) -> list[History]:
-    """Histories of ``jobs`` in order; ``workers`` spawned processes (1: in this process)."""
-    if workers <= 1 or len(jobs) <= 1:
-        out = []
-        for job in jobs:
-            out.append(run_job(job))
-            if progress:
-                progress(job, out[-1])
-        return out
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(run_job, job) for job in jobs]
-        results = []
-        for job, future in zip(jobs, futures):
-            results.append(future.result())
-            if progress:
-                progress(job, results[-1])
-        return results
+def run_searches(
+    jobs: Sequence[SearchJob], executor: Executor, progress: Callable[[SearchJob, History], None] | None = None
+) -> list[History]:
+    """Histories of ``jobs`` in order, each run as one task on ``executor`` (a local pool, a
+    Dask cluster or this process); ``progress(job, history)`` is called as each arrives."""
+    return map_values(
+        executor, run_job, list(jobs), done=None if progress is None else (lambda i, history: progress(jobs[i], history))
+    )
 
 
 @dataclass
@@ -105,7 +93,7 @@ def score(oracle: str, bounds: Bounds, histories: Iterable[History], extra_front
 
 def long_nsga2_front(factory: Any, budget: int, seed: int) -> np.ndarray:
     """``k x m`` front of one long NSGA-II run (part of the reference front)."""
-    history = run_job(SearchJob(factory, "nsga2", seed, budget, {"pop_size": 100}))
+    history = run_searches([SearchJob(factory, "nsga2", seed, budget, {"pop_size": 100})], InlineExecutor())[0]
     return history.F[pareto_mask(history.F)]
 
 
@@ -171,7 +159,7 @@ __all__ = [
     "long_nsga2_front",
     "pooled_front",
     "run_job",
-    "run_jobs",
+    "run_searches",
     "score",
     "summarize",
     "uniform_bounds",

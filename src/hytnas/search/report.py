@@ -94,11 +94,12 @@ def write_reports(
     out: Path,
     metrics_path: Path,
     add_costs: Callable[[str, pd.DataFrame], pd.DataFrame],
-) -> None:
+) -> dict[str, Any]:
     """Write every file of the comparison (see the module docstring).
 
     ``add_costs(space_name, frame)`` adds ``params`` and ``macs`` columns to the HyT-NAS
-    Pareto set (the caller knows how networks are built; this package does not).
+    Pareto set (the caller knows how networks are built; this package does not). Returns
+    the metrics written to ``metrics_path``.
     """
     hv_parts, front_parts, frame, metrics = [], [], {}, {}
     for oracle, comparison, summary, seconds in comparisons:
@@ -125,3 +126,4 @@ def write_reports(
     write_csv(out / "fronts.csv", pd.concat(front_parts, ignore_index=True))
     write_json(out / "frame.json", frame)
     write_json(metrics_path, metrics)
+    return metrics

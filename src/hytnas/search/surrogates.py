@@ -22,7 +22,6 @@ import ctypes
 import threading
 import warnings
 from abc import ABC, abstractmethod
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from contextlib import contextmanager
 from functools import partial
@@ -31,6 +30,7 @@ from typing import Any, Callable, Iterator, Sequence
 import numpy as np
 
 from hytnas.errors import ConfigError
+from hytnas.runs.executor import Executor, map_values
 
 RANKER_GRID: dict[str, tuple[float, ...]] = {
     "n_estimators": (100, 400, 800, 1000),
@@ -44,18 +44,21 @@ Job = tuple[float, Callable[[], Any]]
 """A unit of work: (estimated cost, zero-argument callable)."""
 
 
+def _call(fn: Callable[[], Any]) -> Any:
+    return fn()
+
+
 def run_jobs(jobs: Sequence[Job], executor: Executor | None = None) -> list[Any]:
     """Results of ``fn()`` for each ``(cost, fn)``, in input order.
 
-    On an executor, jobs are submitted most expensive first (longest-processing-time
+    On an executor (a :class:`~hytnas.runs.executor.ThreadExecutor`: the callables are
+    closures, not picklable), jobs start most expensive first (longest-processing-time
     scheduling), so two threads finish close together. XGBoost and NumPy release the GIL,
     so threads run in parallel.
     """
     if executor is None or len(jobs) <= 1:
         return [fn() for _, fn in jobs]
-    order = sorted(range(len(jobs)), key=lambda i: -jobs[i][0])
-    futures = {i: executor.submit(jobs[i][1]) for i in order}
-    return [futures[i].result() for i in range(len(jobs))]
+    return map_values(executor, _call, [fn for _, fn in jobs], costs=[cost for cost, _ in jobs])
 
 
 class Surrogate(ABC):

@@ -4,8 +4,24 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Callable
 
 from hytnas.space import get_space, list_spaces
+
+
+def _int_at_least(minimum: int) -> Callable[[str], int]:
+    """An argparse ``type=``: an integer ``>= minimum``, else argparse's usage + one error line."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < minimum:
+            raise argparse.ArgumentTypeError(f"{text!r}, expected an integer >= {minimum}")
+        return value
+
+    return parse
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -21,8 +37,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     sample = space_sub.add_parser("sample", help="print sampled arch_ids, one per line")
     sample.add_argument("name", help=f"space name: {', '.join(list_spaces())}")
-    sample.add_argument("-n", type=int, default=5, help="how many distinct architectures (default 5)")
-    sample.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    sample.add_argument(
+        "-n", type=_int_at_least(1), default=5, help="how many distinct architectures (default 5)"
+    )
+    sample.add_argument("--seed", type=_int_at_least(0), default=0, help="random seed, >= 0 (default 0)")
     sample.add_argument("--method", choices=["uniform", "lhs"], default="uniform", help="sampler")
     sample.set_defaults(func=_sample)
 

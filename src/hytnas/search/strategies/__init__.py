@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from hytnas.errors import ConfigError
-from hytnas.search.strategies.base import Callback, Strategy, derive_seed, initial_design
+from hytnas.plugins import STRATEGIES, load
+from hytnas.search.strategies.base import Callback, Strategy, initial_design
 from hytnas.search.strategies.mobo import GPMOBO, BatchMOBO, HyTNAS
 from hytnas.search.strategies.nsga2 import NSGA2Search
 from hytnas.search.strategies.qnehvi import QNEHVI
@@ -22,12 +23,19 @@ def register_strategy(cls: type[Strategy]) -> type[Strategy]:
     return cls
 
 
+def _with_plugins() -> dict[str, type[Strategy]]:
+    """The registry, with the strategies other packages declare (:mod:`hytnas.plugins`)."""
+    for name, cls in load(STRATEGIES).items():
+        _REGISTRY.setdefault(name, cls)
+    return _REGISTRY
+
+
 def list_strategies() -> list[str]:
-    return sorted(_REGISTRY)
+    return sorted(_with_plugins())
 
 
 def _lookup(name: str) -> type[Strategy]:
-    if name not in _REGISTRY:
+    if name not in _with_plugins():
         raise ConfigError(f"unknown search strategy {name!r}; expected one of {', '.join(list_strategies())}")
     return _REGISTRY[name]
 
@@ -62,7 +70,6 @@ __all__ = [
     "QNEHVI",
     "RandomSearch",
     "Strategy",
-    "derive_seed",
     "get_strategy",
     "initial_design",
     "list_strategies",

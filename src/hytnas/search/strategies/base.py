@@ -2,7 +2,7 @@
 
 A strategy is configured once by keyword options (validated, :class:`ConfigError` with one
 line otherwise) and can then run any problem. All randomness flows from ``seed`` through
-named streams (:func:`derive_seed`), so the same seed gives the same history.
+named streams (:func:`hytnas.seeds.derive_seed`), so the same seed gives the same history.
 """
 
 from __future__ import annotations
@@ -28,11 +28,6 @@ STREAM_NSGA2 = 2
 STREAM_ACQUISITION = 3
 STREAM_SURROGATE = 4
 STREAM_FILL = 5
-
-
-def derive_seed(seed: int, *stream: int) -> int:
-    """A 31-bit seed for the sub-stream ``stream`` of ``seed`` (pymoo, XGBoost, scikit-learn)."""
-    return int(np.random.SeedSequence([int(seed), *map(int, stream)]).generate_state(1)[0] >> 1)
 
 
 def initial_design(problem: Problem, n: int, seed: int) -> np.ndarray:

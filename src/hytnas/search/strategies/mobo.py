@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import time
 from abc import abstractmethod
-from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import numpy as np
 
+from hytnas.config import INITIAL_DESIGN
+from hytnas.runs.executor import Executor, ThreadExecutor
 from hytnas.search.acquisition import lower_confidence_bound, solve_acquisition
 from hytnas.search.ledger import Ledger
 from hytnas.search.pareto import nondominated_fronts, pareto_mask
@@ -37,7 +38,6 @@ from hytnas.search.strategies.base import (
     STREAM_SURROGATE,
     Callback,
     Strategy,
-    derive_seed,
     initial_design,
     non_negative_float,
     positive_int,
@@ -50,6 +50,7 @@ from hytnas.search.surrogates import (
     predict_all,
     torch_threads,
 )
+from hytnas.seeds import derive_seed
 
 SELECTION_REF = 1.1
 """Reference point of the HVI selection in score space (evaluated points lie in [0, 1])."""
@@ -61,7 +62,7 @@ class BatchMOBO(Strategy):
     def __init__(
         self,
         *,
-        initial: int = 50,
+        initial: int = INITIAL_DESIGN,
         batch: int = 10,
         ucb_beta: float = 1.0,
         pop_size: int = 100,
@@ -100,7 +101,7 @@ class BatchMOBO(Strategy):
         callback(ledger)
         surrogates = self._make_surrogates(problem, seed)
         fill_rng = np.random.default_rng([seed, STREAM_FILL])
-        pool = ThreadPoolExecutor(opts["n_jobs"]) if opts["n_jobs"] > 1 else nullcontext(None)
+        pool = ThreadExecutor(opts["n_jobs"]) if opts["n_jobs"] > 1 else nullcontext(None)
         with self._context(), pool as executor:
             iteration = 1
             while not ledger.exhausted:
@@ -182,7 +183,7 @@ class HyTNAS(BatchMOBO):
     def __init__(
         self,
         *,
-        initial: int = 50,
+        initial: int = INITIAL_DESIGN,
         batch: int = 10,
         ucb_beta: float = 1.0,
         ensemble: int = 5,
@@ -222,7 +223,7 @@ class GPMOBO(BatchMOBO):
     def __init__(
         self,
         *,
-        initial: int = 50,
+        initial: int = INITIAL_DESIGN,
         batch: int = 10,
         ucb_beta: float = 1.0,
         pop_size: int = 100,

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 from pymoo.core.evaluator import Evaluator
-from pymoo.problems.static import StaticProblem
 from pymoo.core.termination import NoTermination
+from pymoo.problems.static import StaticProblem
 
 from hytnas.search.ledger import Ledger
 from hytnas.search.operators import IndexProblem, integer_nsga2
 from hytnas.search.problem import Problem
-from hytnas.search.strategies.base import STREAM_NSGA2, Callback, Strategy, derive_seed, positive_int
+from hytnas.search.strategies.base import STREAM_NSGA2, Callback, Strategy, positive_int
+from hytnas.seeds import derive_seed
 
 
 class NSGA2Search(Strategy):

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from hytnas.config import INITIAL_DESIGN
 from hytnas.errors import ConfigError
 from hytnas.search.ledger import Ledger
 from hytnas.search.pareto import pareto_mask
@@ -27,12 +28,12 @@ from hytnas.search.strategies.base import (
     STREAM_SURROGATE,
     Callback,
     Strategy,
-    derive_seed,
     initial_design,
     positive_int,
 )
 from hytnas.search.strategies.mobo import SELECTION_REF
 from hytnas.search.surrogates import GaussianProcess, fit_all, torch_threads
+from hytnas.seeds import derive_seed
 
 
 def neighbours(X: np.ndarray, cardinalities: np.ndarray) -> np.ndarray:
@@ -64,7 +65,7 @@ class QNEHVI(Strategy):
     def __init__(
         self,
         *,
-        initial: int = 50,
+        initial: int = INITIAL_DESIGN,
         batch: int = 10,
         candidates: int = 1000,
         mc_samples: int = 32,
@@ -124,8 +125,12 @@ class QNEHVI(Strategy):
     ) -> np.ndarray:
         """``k`` rows of the ``c x d`` candidate pool maximising qLogNEHVI jointly (``k x d``)."""
         import torch
-        from botorch.acquisition.multi_objective.logei import qLogNoisyExpectedHypervolumeImprovement
-        from botorch.acquisition.multi_objective.objective import WeightedMCMultiOutputObjective
+        from botorch.acquisition.multi_objective.logei import (
+            qLogNoisyExpectedHypervolumeImprovement,
+        )
+        from botorch.acquisition.multi_objective.objective import (
+            WeightedMCMultiOutputObjective,
+        )
         from botorch.models import ModelListGP
         from botorch.optim import optimize_acqf_discrete
         from botorch.sampling import SobolQMCNormalSampler

@@ -6,7 +6,12 @@ import numpy as np
 
 from hytnas.search.ledger import Ledger
 from hytnas.search.problem import Problem
-from hytnas.search.strategies.base import STREAM_RANDOM, Callback, Strategy, positive_int
+from hytnas.search.strategies.base import (
+    STREAM_RANDOM,
+    Callback,
+    Strategy,
+    positive_int,
+)
 
 
 class RandomSearch(Strategy):

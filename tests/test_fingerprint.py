@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from hytnas.latency.fingerprint import IDENTITY_FIELDS, fingerprint, identity
+from hytnas.runs.fingerprint import IDENTITY_FIELDS, fingerprint, identity
 
 
 def test_fingerprint_fields() -> None:

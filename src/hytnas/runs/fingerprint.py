@@ -59,7 +59,7 @@ def fingerprint(threads: int | None = None) -> dict[str, Any]:
     import psutil
     import torch
 
-    from hytnas.executor import usable_cores
+    from hytnas.runs.executor import usable_cores
 
     return {
         "machine": platform.machine(),

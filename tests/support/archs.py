@@ -1,18 +1,16 @@
-"""Helpers for the final-training tests: hand-built Pareto sets and quick params."""
+"""Tiny architectures and the tables stages read: sampled sets and Pareto sets."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
 from hytnas.archs import genome_frame, with_costs
-from hytnas.config import Params, parse_params
+from hytnas.io import write_csv
 from hytnas.space import get_space
-
-RES = 32
 
 
 def tiny_genomes(n: int) -> np.ndarray:
@@ -24,6 +22,15 @@ def tiny_genomes(n: int) -> np.ndarray:
         genome[j % space.n_dims] = 1
         out.append(genome)
     return np.stack(out[:n])
+
+
+def write_archs(path: Path, n: int, *, sampled_seed: int | None = None) -> Path:
+    """An architecture table as ``sample_archs`` writes it (params and MACs at 224 px): the
+    ``n`` tiny genomes, or ``n`` sampled ones when ``sampled_seed`` is given."""
+    space = get_space("table1")
+    genomes = tiny_genomes(n) if sampled_seed is None else space.sample(n, seed=sampled_seed)
+    write_csv(path, with_costs(space, genome_frame(space, genomes), 224))
+    return path
 
 
 def pareto_frame(acc: Sequence[float], lat: Sequence[float], params: Sequence[int] | None = None) -> pd.DataFrame:
@@ -44,17 +51,3 @@ def write_pareto(path: Path, acc: Sequence[float], lat: Sequence[float], params:
         return path
     pareto_frame(acc, lat, params).to_csv(path, index=False)
     return path
-
-
-def quick_params(**final: Any) -> Params:
-    """One epoch at 32 px, one seed, one baseline; latency with 1 warm-up and 3 runs at 32 px."""
-    cfg = {"epochs": 1, "resolution": RES, "seeds": 1, "baselines": ["mobilenetv1_025"], **final}
-    return parse_params(
-        {
-            "seed": 0,
-            "proxy": {"batch_size": 32, "warmup_epochs": 0.5},
-            "final": cfg,
-            "latency": {"resolution": RES, "warmup": 1, "runs": 3},
-            "executor": {"kind": "local", "workers": 1, "threads": 1},
-        }
-    )

@@ -28,13 +28,15 @@ import contextlib
 import hashlib
 import json
 import math
-import sys
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from hytnas.io import write_text
+
+log = logging.getLogger(__name__)
 
 KEY_LENGTH = 20
 STATUS_OK = "ok"
@@ -120,8 +122,8 @@ class ResultStore:
     """A folder of ``<key>.json`` records (created on first write).
 
     Only one process should write to a store at a time (the stage's driver); any number may
-    read. Reads ignore, with a warning on stderr, a file that is not a valid record for its
-    name (hand-edited or truncated by a foreign tool): its job simply runs again.
+    read. Reads ignore a file that is not a valid record for its
+    name (hand-edited or truncated by a foreign tool), with a logged warning: its job simply runs again.
     """
 
     def __init__(self, root: str | Path) -> None:
@@ -141,10 +143,10 @@ class ResultStore:
         try:
             record = Record.from_dict(json.loads(text))
         except (ValueError, KeyError, TypeError) as err:
-            print(f"warning: ignoring unreadable result {path}: {err}", file=sys.stderr)
+            log.warning("ignoring unreadable result %s: %s", path, err)
             return None
         if record.key != key:
-            print(f"warning: ignoring {path}: it holds key {record.key}", file=sys.stderr)
+            log.warning("ignoring %s: it holds key %s", path, record.key)
             return None
         if inputs is not None and canonical_json(record.inputs) != canonical_json(dict(inputs)):
             return None

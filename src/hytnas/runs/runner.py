@@ -1,28 +1,24 @@
-"""Resumable runs of many per-architecture jobs: skip what is stored, run the rest, store each.
+"""Resumable runs of many per-network jobs: skip what is stored, run the rest, store each.
 
-:func:`run_jobs` is the loop both ``proxy_train`` and ``measure_latency`` use. It looks up
-every job's key in a :class:`~hytnas.store.ResultStore`, sends the missing ones to an
-:class:`~hytnas.executor.Executor`, and stores each outcome the moment it comes back, so a
+:func:`run_jobs` is the loop of every stage that trains or times networks. It looks up
+every job's key in a :class:`~hytnas.runs.store.ResultStore`, sends the missing ones to an
+:class:`~hytnas.runs.executor.Executor`, and stores each outcome the moment it comes back, so a
 run killed at any point loses only the jobs in flight, and a rerun does only what is
 missing. A progress bar (quiet when stderr is not a terminal) shows jobs done, rate and ETA.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-import pandas as pd
 from tqdm import tqdm
 
-from hytnas.errors import DataError, SpaceError
-from hytnas.executor import Executor, Task, TaskFn
-from hytnas.space import CategoricalSpace
-from hytnas.store import Record, ResultStore, make_key
+from hytnas.runs.executor import Executor, Task
+from hytnas.runs.outcome import TaskFn
+from hytnas.runs.store import Record, ResultStore, make_key
 
 
 RETRY_STATUSES = frozenset({"worker_died", "out_of_memory"})
@@ -128,7 +124,7 @@ def run_jobs(
 
     Args:
         fn: task function (top-level, picklable) mapping a job's payload to an outcome
-            (:func:`hytnas.executor.outcome`).
+            (:func:`hytnas.runs.outcome.outcome`).
         jobs: the jobs; duplicates (same key) run once.
         store: where records are looked up and written (by this process only).
         executor: where the missing jobs run.
@@ -185,58 +181,4 @@ def run_jobs(
     return summary
 
 
-# --- tables -----------------------------------------------------------------------------------
-
-STATUS_COLUMNS = ("status", "message", "source")
-
-
-def read_arch_table(path: str | Path, space: CategoricalSpace) -> pd.DataFrame:
-    """An architecture table (``arch_id``, genome columns, ``params``, ``macs``), validated.
-
-    Raises:
-        DataError: the file is missing or unreadable, lacks ``arch_id``, or a row's
-            ``arch_id`` does not decode in ``space`` (one line naming the row).
-    """
-    path = Path(path)
-    try:
-        frame = pd.read_csv(path)
-    except FileNotFoundError:
-        raise DataError(f"{path}: architecture table not found (run the sample_archs stage first)") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
-        raise DataError(f"{path}: not a readable CSV table ({' '.join(str(err).split())})") from None
-    if "arch_id" not in frame.columns:
-        raise DataError(f"{path}: missing column arch_id (found: {', '.join(map(str, frame.columns))})")
-    for i, arch_id in enumerate(frame["arch_id"], start=1):
-        try:
-            space.parse_arch_id(str(arch_id))
-        except SpaceError as err:
-            raise DataError(f"{path}: row {i} (line {i + 1}), column arch_id: {err}") from None
-    return frame.drop_duplicates("arch_id", keep="first").reset_index(drop=True)
-
-
-def source_text(source: Mapping[str, Any]) -> str:
-    """Compact JSON of a record's source (without any traceback) for a table cell."""
-    return json.dumps({k: v for k, v in source.items() if k != "traceback"}, sort_keys=True, separators=(",", ":"))
-
-
-def records_table(frame: pd.DataFrame, records: Sequence[Record], columns: Sequence[str]) -> pd.DataFrame:
-    """The input table with one result per row appended.
-
-    Args:
-        frame: ``n`` rows, ``arch_id`` first (genome, params, macs columns kept as they are).
-        records: ``n`` records, row ``i`` for ``frame`` row ``i``.
-        columns: result columns to add, in order; missing values (failures) are empty.
-
-    Returns:
-        ``frame``'s columns, then ``columns``, then ``status``, ``message``, ``source``.
-    """
-    if len(records) != len(frame):
-        raise ValueError(f"{len(records)} records for {len(frame)} rows")
-    out = frame.copy()
-    for column in columns:
-        out[column] = [r.result.get(column) if r.ok else None for r in records]
-        out[column] = pd.to_numeric(out[column], errors="coerce")
-    out["status"] = [r.status for r in records]
-    out["message"] = [r.message for r in records]
-    out["source"] = [source_text(r.source) for r in records]
-    return out
+__all__ = ["Job", "RETRY_STATUSES", "Redo", "RunSummary", "run_jobs", "unique_jobs"]

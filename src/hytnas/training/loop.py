@@ -13,28 +13,26 @@ so the loop knows nothing about where images live:
 A non-finite loss stops the run with :class:`Diverged`. Per-epoch curves go to a DVCLive
 logger when one is given (:func:`open_live`).
 
-Seeds: :func:`arch_seed` derives an architecture's seed from the global seed and its
-``arch_id`` (never from worker order); seed torch with it before building the model so that
-weight initialisation, data order and augmentation all follow from it.
+Seeds: :func:`hytnas.seeds.arch_seed` derives an architecture's seed from the global seed and
+its ``arch_id`` (never from worker order); seed torch with it before building the model so that
+weight initialisation, data order and augmentation all follow from it. The recipe and the
+result types are plain data in :mod:`hytnas.training.recipe`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 import random
 import time
-from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Iterable, Literal, Protocol
+from typing import Any, Callable, Iterable, Protocol
 
 import torch
 from torch import nn
 
+from hytnas.training.recipe import TRAIN_VERSION, EpochStats, Recipe, TrainResult
+
 Batch = tuple[torch.Tensor, torch.Tensor]
 
-TRAIN_VERSION = 3
-"""Bump when a change to this loop or its batches changes results: stored proxy results keyed on the
-old version are then retrained rather than reused."""
 
 
 class Diverged(RuntimeError):
@@ -47,108 +45,6 @@ class LiveLogger(Protocol):
     def log_metric(self, name: str, val: float, **kwargs: Any) -> None: ...
 
     def next_step(self) -> None: ...
-
-
-@dataclass(frozen=True)
-class Recipe:
-    """How to train.
-
-    Attributes:
-        epochs: passes over the training batches.
-        batch_size: images per step (informational for the loop; the factories batch).
-        optimizer: ``adamw`` or ``sgd`` (Nesterov momentum).
-        lr: peak learning rate, reached at the end of warm-up.
-        weight_decay: decoupled (AdamW) or L2 (SGD) weight decay on weights only.
-        momentum: SGD momentum.
-        warmup_epochs: linear warm-up length, epochs (fractions allowed).
-        label_smoothing: cross-entropy label smoothing of the training loss.
-        amp: float16 autocast and gradient scaling when on CUDA (no effect on CPU).
-        channels_last: put the model and the inputs in ``channels_last`` memory format.
-        ema: decay per step of an exponential moving average of the weights and
-            normalisation statistics (0: off); when on, validation and the returned model
-            use the average (:class:`WeightAverage`).
-    """
-
-    epochs: int
-    batch_size: int = 64
-    optimizer: Literal["adamw", "sgd"] = "adamw"
-    lr: float = 0.004
-    weight_decay: float = 0.02
-    momentum: float = 0.9
-    warmup_epochs: float = 1.0
-    label_smoothing: float = 0.1
-    amp: bool = True
-    channels_last: bool = True
-    ema: float = 0.0
-
-    @classmethod
-    def from_config(cls, cfg: Any) -> "Recipe":
-        """From a :class:`~hytnas.config.ProxyConfig`-like section (extra keys ignored)."""
-        names = set(cls.__dataclass_fields__)
-        data = cfg.model_dump() if hasattr(cfg, "model_dump") else dict(cfg)
-        return cls(**{k: v for k, v in data.items() if k in names})
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class EpochStats:
-    """One epoch. Losses are mean cross-entropy per image (training loss with smoothing);
-    accuracies in percent (0-100), NaN for validation when the epoch was not evaluated;
-    ``lr`` is the rate at the epoch's last step."""
-
-    epoch: int
-    lr: float
-    train_loss: float
-    train_acc: float
-    val_loss: float
-    val_acc: float
-    seconds: float
-    images: int
-
-
-@dataclass(frozen=True)
-class TrainResult:
-    """Outcome of :func:`train`.
-
-    Attributes:
-        val_acc: validation accuracy after the last epoch, percent (0-100).
-        best_val_acc: best validation accuracy over epochs, percent.
-        val_loss: validation cross-entropy after the last epoch (no smoothing).
-        train_loss: mean training loss of the last epoch.
-        epochs: epochs run.
-        seconds: wall time of the whole run, s (training and evaluation).
-        images_per_second: training images per second of training time (evaluation excluded).
-        history: per-epoch statistics.
-    """
-
-    val_acc: float
-    best_val_acc: float
-    val_loss: float
-    train_loss: float
-    epochs: int
-    seconds: float
-    images_per_second: float
-    history: list[EpochStats] = field(default_factory=list)
-
-    def summary(self) -> dict[str, float]:
-        """Flat numbers (no history), the per-architecture result columns."""
-        return {
-            "val_acc": self.val_acc,
-            "best_val_acc": self.best_val_acc,
-            "val_loss": self.val_loss,
-            "train_loss": self.train_loss,
-            "epochs": self.epochs,
-            "seconds": self.seconds,
-            "images_per_second": self.images_per_second,
-        }
-
-
-def arch_seed(global_seed: int, arch_id: str, stream: str = "") -> int:
-    """A 31-bit seed from the global seed, the ``arch_id`` and an optional stream name."""
-    digest = hashlib.sha256(f"{int(global_seed)}|{arch_id}|{stream}".encode()).digest()
-    return int.from_bytes(digest[:4], "little") & 0x7FFFFFFF
 
 
 def seed_everything(seed: int) -> None:
@@ -404,12 +300,8 @@ def open_live(directory: str, *, resume: bool = False) -> Any:
 __all__ = [
     "Batch",
     "Diverged",
-    "EpochStats",
-    "Recipe",
     "TRAIN_VERSION",
-    "TrainResult",
     "WeightAverage",
-    "arch_seed",
     "evaluate",
     "lr_at",
     "make_optimizer",

@@ -1,0 +1,76 @@
+"""The hypervolume figures of a search comparison, shared by the headline, the
+``search.json`` section and the search benchmark: which strategies and checkpoints an
+oracle's summary has, evaluations to a share of the reference HV, and the per-oracle tables.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Sequence
+
+from hytnas.results.format import finite, fix, general, pm, strategy, table, whole
+from hytnas.results.reports import Report
+
+__all__ = ["checkpoints", "reach", "runs_reached", "search_tables", "strategies"]
+
+
+def checkpoints(entries: Iterable[dict[str, Any]]) -> list[int]:
+    """HV checkpoints (``hv_at_<n>_mean``) present in every entry, ascending."""
+    sets = [{int(m.group(1)) for k in e if (m := re.fullmatch(r"hv_at_(\d+)_mean", k))} for e in entries]
+    return sorted(set.intersection(*sets)) if sets else []
+
+
+def strategies(oracle: dict[str, Any]) -> list[str]:
+    """The strategy names of one oracle's summary (its keys holding an object), in order."""
+    return [name for name, entry in oracle.items() if isinstance(entry, dict)]
+
+
+def reach(report: Report, path: Sequence[str], target: int) -> str:
+    """Median evaluations to ``target``% of the reference HV, or why there is none
+    (``n/a``, ``not reached``, ``not by most runs``).
+
+    A run that never reaches it counts as budget + 1, so the median is a reached value only
+    when more than half the runs reached it."""
+    median = report.get(*path, f"evals_to_{target}pct_median")
+    reached = report.get(*path, f"reached_{target}pct_runs")
+    seeds = report.get(*path, "seeds")
+    if median is None:
+        return "n/a"
+    if finite(reached) and finite(seeds) and reached * 2 <= seeds:
+        return "not reached" if reached == 0 else "not by most runs"
+    return general(median)
+
+
+def runs_reached(report: Report, path: Sequence[str], target: int) -> str:
+    """How many runs reached ``target``% of the reference HV (``7 of 10``), or ``n/a``."""
+    reached, seeds = report.get(*path, f"reached_{target}pct_runs"), report.get(*path, "seeds")
+    if reached is None:
+        return "n/a"
+    return f"{whole(reached)} of {whole(seeds)}" if finite(seeds) else whole(reached)
+
+
+def search_tables(r: Report, path: Sequence[str] = ()) -> list[str]:
+    """The lines of one table per oracle of a ``{oracle: {strategy: summary}}`` object at
+    ``path`` (the report itself when empty)."""
+    lines: list[str] = []
+    root = r.get(*path, kind="dict") if path else r.data
+    for oracle, entry in (root or {}).items():
+        if not isinstance(entry, dict):
+            continue
+        names = strategies(entry)
+        points = checkpoints(entry[n] for n in names)
+        rows = []
+        for name in names:
+            p = (*path, oracle, name)
+            row = [strategy(name), whole(r.get(*p, "seeds"))]
+            row += [pm(r.get(*p, f"hv_at_{n}_mean"), r.get(*p, f"hv_at_{n}_std"), 3) for n in points]
+            row += [reach(r, p, 95), runs_reached(r, p, 95), reach(r, p, 99), runs_reached(r, p, 99), fix(r.get(*p, "wall_s_mean"), 1)]
+            rows.append(row)
+        header = ["strategy", "seeds"] + [f"HV at {n}" for n in points]
+        header += ["evals to 95% (median)", "runs reaching 95%", "evals to 99% (median)", "runs reaching 99%", "wall s per run (mean)"]
+        seconds = r.get(*path, oracle, "stage_seconds")
+        tail = f"; stage {fix(seconds, 1)} s" if seconds is not None else ""
+        lines += [f"**{oracle} oracle** (HV as a fraction of the reference front's, mean ± std over seeds{tail}):", ""]
+        lines += table(header, rows, [False] + [True] * (len(header) - 1))
+        lines.append("")
+    return lines
