@@ -41,10 +41,11 @@ ALLOWED: dict[str, set[str]] = {
     "search": BASE | {"archs", "archspec", "config", "plugins", "runs", "space"},
     "latency": BASE | {"archs", "config", "cost", "nn", "plugins", "runs", "space"},
     "final": BASE | {"archs", "archspec", "config", "cost", "data", "latency", "nn", "runs", "space", "training"},
+    "detection": BASE | {"archs", "archspec", "config", "cost", "data", "latency", "nn", "runs", "space", "training"},
     # the stages: everything but the command line
     "pipeline": BASE
     | {"archs", "archspec", "config", "cost", "data", "final", "latency", "nn", "predictors", "results", "runs",
-       "search", "space", "training", "profiles", "plugins"},
+       "search", "space", "training", "profiles", "plugins", "detection"},
 }
 
 

@@ -17,6 +17,7 @@ EXIT_BAD_INPUT = 2
 
 def _command_modules() -> list[Callable[[argparse._SubParsersAction], None]]:
     from hytnas.data import commands as data_commands
+    from hytnas.detection import commands as detect_commands
     from hytnas.final import commands as final_commands
     from hytnas.latency import commands as latency_commands
     from hytnas.predictors import commands as predictor_commands
@@ -32,6 +33,7 @@ def _command_modules() -> list[Callable[[argparse._SubParsersAction], None]]:
         latency_commands.add_commands,
         executor_commands.add_commands,
         final_commands.add_commands,
+        detect_commands.add_commands,
     ]
 
 
