@@ -3,7 +3,7 @@
 
 :func:`resolve_backbone` turns what a user writes (``mobilenetv3_large``, ``mobilevit_xxs``,
 an ``arch_id`` with its space, or a ``spec.json`` path such as
-``models/final/hytnas_o/spec.json``) into what :func:`hytnas.nn.detection.build_detector`
+``models/final/hytnas_o/spec.json``) into what :func:`hytnas.detection.ssdlite.build_detector`
 takes: the name ``mobilenetv3_large`` or an :class:`~hytnas.archspec.ArchSpec`.
 """
 
@@ -33,7 +33,7 @@ def resolve_backbone(name: str, *, space: str | None = None) -> str | ArchSpec:
         DataError: a ``spec.json`` that is unreadable or holds no architecture.
     """
     from hytnas.nn import list_model_specs
-    from hytnas.nn.detection import MOBILENETV3
+    from hytnas.detection.ssdlite import MOBILENETV3
 
     if name == MOBILENETV3:
         return name

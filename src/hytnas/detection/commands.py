@@ -28,7 +28,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 def _build(args: argparse.Namespace) -> None:
     from hytnas.detection.backbones import resolve_backbone
     from hytnas.nn import count_params
-    from hytnas.nn.detection import DetectorSpec, build_detector, detector_macs, feature_shapes
+    from hytnas.detection.ssdlite import DetectorSpec, build_detector, detector_macs, feature_shapes
 
     spec = DetectorSpec(resolve_backbone(args.backbone, space=args.space), args.classes, args.resolution)
     model = build_detector(spec)

@@ -7,7 +7,7 @@ import torch
 
 from hytnas.errors import SpaceError
 from hytnas.nn import count_params, get_model_spec
-from hytnas.nn.detection import (
+from hytnas.detection.ssdlite import (
     MOBILENETV3,
     DetectorSpec,
     build_detector,
