@@ -163,6 +163,54 @@ def evaluate(
     return float(loss_sum) / count, 100.0 * float(correct) / count
 
 
+class Objective(Protocol):
+    """What the loop trains for: the loss of a batch and the validation score.
+
+    Attributes:
+        score_name: what ``val_acc`` holds, in percent, and its DVCLive name
+            (``acc``: classification accuracy; ``map``: COCO mAP@[.5:.95]).
+    """
+
+    score_name: str
+
+    def step(
+        self, model: nn.Module, batch: Any, device: torch.device, channels_last: bool, amp: bool
+    ) -> tuple[torch.Tensor, int, torch.Tensor | None]:
+        """Forward one training batch: ``(loss, items in the batch, correct items or None)``."""
+        ...
+
+    def evaluate(
+        self, model: nn.Module, batches: Iterable[Any], device: torch.device, channels_last: bool, amp: bool
+    ) -> tuple[float, float]:
+        """``(validation loss or NaN, score in percent)`` of ``model`` on ``batches``."""
+        ...
+
+
+class Classification:
+    """Cross-entropy with label smoothing on ``(x, y)`` batches: ``x`` float ``B x 3 x H x W``,
+    ``y`` int64 ``B``; scored by accuracy (:func:`evaluate`)."""
+
+    score_name = "acc"
+
+    def __init__(self, label_smoothing: float = 0.0) -> None:
+        self.criterion = nn.CrossEntropyLoss(label_smoothing=label_smoothing)
+
+    def step(
+        self, model: nn.Module, batch: Batch, device: torch.device, channels_last: bool, amp: bool
+    ) -> tuple[torch.Tensor, int, torch.Tensor | None]:
+        x, y = batch
+        x, y = _to(x, device, channels_last), y.to(device, non_blocking=True)
+        with torch.autocast(device.type, dtype=torch.float16, enabled=amp):
+            logits = model(x)
+            loss = self.criterion(logits.float(), y)
+        return loss, int(y.shape[0]), (logits.detach().argmax(1) == y).sum()
+
+    def evaluate(
+        self, model: nn.Module, batches: Iterable[Batch], device: torch.device, channels_last: bool, amp: bool
+    ) -> tuple[float, float]:
+        return evaluate(model, batches, device=device, channels_last=channels_last, amp=amp)
+
+
 def train(
     model: nn.Module,
     train_batches: Callable[[int], Iterable[Batch]],
@@ -174,15 +222,17 @@ def train(
     device: torch.device | str = "cpu",
     live: LiveLogger | None = None,
     eval_every: int = 1,
+    objective: Objective | None = None,
 ) -> TrainResult:
-    """Train ``model`` in place and evaluate it; returns accuracies, losses, epochs and time.
+    """Train ``model`` in place and evaluate it; returns scores, losses, epochs and time.
 
     Args:
-        model: a module mapping ``B x 3 x H x W`` images to ``B x C`` logits; moved to
-            ``device`` (and to ``channels_last`` if the recipe says so).
-        train_batches: ``epoch -> iterable of (x, y)``; ``x`` float ``B x 3 x H x W``,
-            ``y`` int64 ``B``; about ``steps_per_epoch`` batches (the schedule's length).
-        val_batches: ``() -> iterable of (x, y)``, the validation set.
+        model: the network; moved to ``device`` (and to ``channels_last`` if the recipe says
+            so). For the default objective it maps ``B x 3 x H x W`` images to ``B x C`` logits.
+        train_batches: ``epoch -> iterable of batches`` (for classification ``(x, y)``, ``x``
+            float ``B x 3 x H x W``, ``y`` int64 ``B``); about ``steps_per_epoch`` batches (the
+            schedule's length).
+        val_batches: ``() -> iterable of batches``, the validation set.
         recipe: optimiser, schedule and loss settings.
         steps_per_epoch: batches per epoch, for the learning-rate schedule.
         seed: seeds torch before training (dropout, any randomness in the model).
@@ -190,6 +240,8 @@ def train(
         live: optional DVCLive logger; one step per epoch with ``train/loss``,
             ``train/acc`` (percent), ``lr`` and, on evaluated epochs, ``val/loss``, ``val/acc``.
         eval_every: evaluate every this many epochs (and always after the last).
+        objective: the loss and the score (default :class:`Classification` with the recipe's
+            label smoothing); a detector brings its own (``hytnas.detection``).
 
     Raises:
         Diverged: the training loss became NaN or infinite.
@@ -204,7 +256,7 @@ def train(
     optimizer = make_optimizer(model, recipe)
     average = WeightAverage(model, recipe.ema) if recipe.ema > 0 else None
     scaler = torch.amp.GradScaler("cuda", enabled=use_amp)
-    criterion = nn.CrossEntropyLoss(label_smoothing=recipe.label_smoothing)
+    objective = objective or Classification(recipe.label_smoothing)
     total_steps = max(1, recipe.epochs * steps_per_epoch)
     warmup_steps = min(total_steps, int(round(recipe.warmup_epochs * steps_per_epoch)))
     check_every = 1 if device.type == "cpu" else 25
@@ -221,24 +273,23 @@ def train(
         epoch_start = time.perf_counter()
         loss_sum = torch.zeros((), device=device)
         correct = torch.zeros((), device=device, dtype=torch.int64)
+        counted = False
         images = 0
-        for x, y in train_batches(epoch):
+        for batch in train_batches(epoch):
             lr = lr_at(step, total_steps, warmup_steps, recipe.lr)
             for group in optimizer.param_groups:
                 group["lr"] = lr
-            x, y = _to(x, device, recipe.channels_last), y.to(device, non_blocking=True)
-            with torch.autocast(device.type, dtype=torch.float16, enabled=use_amp):
-                logits = model(x)
-                loss = criterion(logits.float(), y)
+            loss, n, right = objective.step(model, batch, device, recipe.channels_last, use_amp)
             optimizer.zero_grad(set_to_none=True)
             scaler.scale(loss).backward()
             scaler.step(optimizer)
             scaler.update()
             if average is not None:
                 average.update()
-            n = int(y.shape[0])
             loss_sum += loss.detach() * n
-            correct += (logits.detach().argmax(1) == y).sum()
+            if right is not None:
+                correct += right
+                counted = True
             images += n
             step += 1
             if step % check_every == 0 and not torch.isfinite(loss_sum):
@@ -252,9 +303,7 @@ def train(
         if evaluated:
             if average is not None:
                 average.swap(model)
-            val_loss, val_acc = evaluate(
-                model, val_batches(), device=device, channels_last=recipe.channels_last, amp=use_amp
-            )
+            val_loss, val_acc = objective.evaluate(model, val_batches(), device, recipe.channels_last, use_amp)
             if average is not None and epoch < recipe.epochs - 1:
                 average.swap(model)
             if math.isfinite(val_acc):
@@ -263,7 +312,7 @@ def train(
             epoch=epoch + 1,
             lr=lr,
             train_loss=float(loss_sum) / max(1, images),
-            train_acc=100.0 * float(correct) / max(1, images),
+            train_acc=100.0 * float(correct) / max(1, images) if counted else float("nan"),
             val_loss=val_loss if evaluated else float("nan"),
             val_acc=val_acc if evaluated else float("nan"),
             seconds=seconds,
@@ -271,9 +320,14 @@ def train(
         )
         history.append(stats)
         if live is not None:
-            metrics = [("train/loss", stats.train_loss), ("train/acc", stats.train_acc), ("lr", stats.lr)]
+            metrics = [("train/loss", stats.train_loss)]
+            if counted:
+                metrics.append(("train/acc", stats.train_acc))
+            metrics.append(("lr", stats.lr))
             if evaluated:
-                metrics += [("val/loss", stats.val_loss), ("val/acc", stats.val_acc)]
+                if math.isfinite(stats.val_loss) or objective.score_name == "acc":
+                    metrics.append(("val/loss", stats.val_loss))
+                metrics.append((f"val/{objective.score_name}", stats.val_acc))
             for name, value in metrics:
                 live.log_metric(name, value)
             live.next_step()
@@ -299,7 +353,9 @@ def open_live(directory: str, *, resume: bool = False) -> Any:
 
 __all__ = [
     "Batch",
+    "Classification",
     "Diverged",
+    "Objective",
     "TRAIN_VERSION",
     "WeightAverage",
     "evaluate",
