@@ -205,6 +205,42 @@ class FinalConfig(_Section):
         return value
 
 
+class DetectConfig(_Section):
+    """Stage ``detect`` (Table III): SSDLite detectors on the HyT-NAS pick and reference
+    backbones. Backbone names are checked by the stage (``hytnas.detection.backbones``)."""
+
+    # synthetic (the generated scenes of synth_data) | coco (detect.coco_root: COCO 2017, else 2014)
+    source: Literal["synthetic", "coco"] = "synthetic"
+    coco_root: str | None = None
+    # category names to detect; None: every category of the annotation files
+    categories: Annotated[list[str], Field(min_length=1)] | None = ["person"]
+    # hytnas_o / hytnas_bl / hytnas_ba (train_final's picks), mobilenetv3_large, or a zoo network
+    backbones: Annotated[list[str], Field(min_length=1)] = ["hytnas_o", "mobilenetv3_large", "mobilevit_xxs", "mobilevit_xs"]
+    resolution: Annotated[int, Field(ge=32, le=1024)] = 128
+    epochs: PositiveInt = 3
+    batch_size: PositiveInt = 8
+    optimizer: Literal["adamw", "sgd"] = "adamw"
+    lr: Annotated[float, Field(gt=0.0, le=10.0)] = 0.002
+    weight_decay: Annotated[float, Field(ge=0.0, le=1.0)] = 0.02
+    momentum: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.9
+    warmup_epochs: Annotated[float, Field(ge=0.0)] = 0.5
+    # training and validation images (seeded subsets shared by every detector); None: all
+    train_images: PositiveInt | None = 600
+    val_images: PositiveInt | None = 200
+    augment: bool = True
+    seeds: PositiveInt = 1
+    # boxes drawn per validation image by the random baseline
+    baseline_boxes: PositiveInt = 20
+
+    @field_validator("backbones", "categories")
+    @classmethod
+    def _distinct(cls, value: list[str] | None) -> list[str] | None:
+        repeated = sorted({name for name in value or [] if value.count(name) > 1})
+        if repeated:
+            raise ValueError(f"listed twice: {', '.join(repeated)}")
+        return value
+
+
 class Params(_Section):
     """All of ``params.yaml``; sections mirror the pipeline stages."""
 
@@ -217,6 +253,7 @@ class Params(_Section):
     predictors: PredictorsConfig = PredictorsConfig()
     search: SearchConfig = SearchConfig()
     final: FinalConfig = FinalConfig()
+    detect: DetectConfig = DetectConfig()
 
 
 def _describe(error: dict[str, Any]) -> str:

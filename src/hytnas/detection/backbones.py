@@ -11,13 +11,92 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Sequence
 
 from hytnas.archspec import ArchSpec
 from hytnas.errors import DataError, SpaceError
 
 REFERENCE_BACKBONES = ("mobilenetv3_large", "mobilevit_xxs", "mobilevit_xs")
 """The paper's Table III references."""
+PICKS = ("hytnas_bl", "hytnas_ba", "hytnas_o")
+"""Backbones taken from ``train_final``'s picks (``models/final/<label>/spec.json``)."""
+
+
+@dataclass(frozen=True)
+class DetectionBackbone:
+    """One backbone of the detection stage, as plain data (sent to workers).
+
+    Attributes:
+        label: ``hytnas_o``, ``mobilenetv3_large``, ``mobilevit_xs``, ...
+        kind: ``torchvision`` (MobileNetV3), ``zoo`` (a network of :mod:`hytnas.nn.zoo`) or
+            ``space`` (an architecture of a search space).
+        ref: the network's name or the ``arch_id``.
+        space: the search space (``space`` only).
+    """
+
+    label: str
+    kind: str
+    ref: str
+    space: str | None = None
+
+    @property
+    def seed_id(self) -> str:
+        """What the detector's seeds derive from: ``<kind or space>:<ref>``."""
+        return f"{self.space or self.kind}:{self.ref}"
+
+    def backbone(self) -> str | ArchSpec:
+        """What :func:`hytnas.detection.ssdlite.build_detector` takes."""
+        if self.kind == "torchvision":
+            return self.ref
+        return resolve_backbone(self.ref, space=self.space)
+
+    def identity(self) -> dict[str, Any]:
+        """The backbone as plain JSON: equal for equal architectures, whatever their label."""
+        found = self.backbone()
+        if isinstance(found, str):
+            import torchvision
+
+            return {"torchvision": found, "version": torchvision.__version__}
+        spec = found.to_dict()
+        spec.pop("name", None)
+        return {"spec": spec}
+
+
+def plan_backbones(names: Sequence[str], final_models: Path) -> list[DetectionBackbone]:
+    """The backbones ``names`` stand for; a pick is read from ``final_models/<label>/spec.json``.
+
+    Raises:
+        SpaceError: an unknown name (one line listing the accepted ones).
+        DataError: a pick whose ``spec.json`` is missing (``train_final`` not run) or malformed.
+    """
+    from hytnas.nn import list_model_specs
+    from hytnas.detection.ssdlite import MOBILENETV3
+
+    out = []
+    for name in names:
+        if name == MOBILENETV3:
+            out.append(DetectionBackbone(name, "torchvision", name))
+        elif name in list_model_specs():
+            out.append(DetectionBackbone(name, "zoo", name))
+        elif name in PICKS:
+            path = final_models / name / "spec.json"
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                raise DataError(f"{path}: not found; detect.backbones names {name}, a pick of train_final (run it first)") from None
+            except (json.JSONDecodeError, UnicodeDecodeError) as err:
+                raise DataError(f"{path}: not valid JSON ({err})") from None
+            if data.get("kind") != "space" or not data.get("ref") or not data.get("space"):
+                raise DataError(f"{path}: expected a train_final spec.json of a search-space pick (kind space, ref, space)")
+            out.append(DetectionBackbone(name, "space", str(data["ref"]), str(data["space"])))
+        else:
+            raise SpaceError(
+                f"detect.backbones: unknown backbone {name!r}; expected {MOBILENETV3}, one of {', '.join(PICKS)} "
+                f"or a network of {', '.join(list_model_specs())}"
+            )
+    return out
 
 
 def resolve_backbone(name: str, *, space: str | None = None) -> str | ArchSpec:
@@ -71,4 +150,4 @@ def _from_spec_file(path: Path) -> ArchSpec:
     return dataclasses.replace(spec, name=str(data.get("label") or path.parent.name))
 
 
-__all__ = ["REFERENCE_BACKBONES", "resolve_backbone"]
+__all__ = ["DetectionBackbone", "PICKS", "REFERENCE_BACKBONES", "plan_backbones", "resolve_backbone"]

@@ -95,6 +95,8 @@ class Detection:
     def __init__(self, val: DetectionSplit, batch_size: int = 16) -> None:
         self.val = val
         self.batch_size = batch_size
+        self.detections: list[dict[str, Any]] = []
+        """The COCO results of the last evaluation."""
 
     def step(self, model: Any, batch: Any, device: Any, channels_last: bool, amp: bool) -> tuple[Any, int, None]:
         import torch
@@ -107,8 +109,8 @@ class Detection:
         return losses["bbox_regression"] + losses["classification"], len(targets), None
 
     def evaluate(self, model: Any, batches: Any, device: Any, channels_last: bool, amp: bool) -> tuple[float, float]:
-        detections = predict(model, self.val, self.batch_size, device)
-        return float("nan"), 100.0 * max(0.0, coco_evaluate(self.val.ground_truth, detections)["map"])
+        self.detections = predict(model, self.val, self.batch_size, device)
+        return float("nan"), 100.0 * max(0.0, coco_evaluate(self.val.ground_truth, self.detections)["map"])
 
 
 __all__ = ["Detection", "detection_batches", "predict"]

@@ -1,0 +1,97 @@
+"""Stage detect end to end on tiny generated scenes; resuming; bad input stops before training."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hytnas.data.synth import generate
+from hytnas.errors import DataError, SpaceError
+from hytnas.latency.local import LocalBackend
+from hytnas.latency.protocol import LatencyProtocol
+from hytnas.pipeline.detect import DetectPaths, run
+from hytnas.runs import Executor, InlineExecutor
+from hytnas.space import get_space
+
+from support.params import quick_params
+
+pytestmark = pytest.mark.usefixtures("one_thread")
+
+
+class InlineBackend(LocalBackend):
+    def executor(self) -> Executor:
+        return InlineExecutor(1)
+
+
+@pytest.fixture(scope="module")
+def raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("detect") / "raw"
+    generate(root, images=40, size=64, seed=2, val_fraction=0.3, split_seed=0)
+    return root
+
+
+def _final_models(root: Path) -> Path:
+    """A train_final models folder whose hytnas_o is a tiny table1 architecture."""
+    space = get_space("table1")
+    arch = space.arch_id(space.sample(1, seed=0)[0])
+    folder = root / "final" / "hytnas_o"
+    folder.mkdir(parents=True)
+    (folder / "spec.json").write_text(json.dumps({"label": "hytnas_o", "kind": "space", "ref": arch, "space": "table1"}))
+    return root / "final"
+
+
+def _params(**detect):
+    cfg = {"backbones": ["hytnas_o", "mobilenetv3_large"], "resolution": 64, "epochs": 1, "batch_size": 8,
+           "train_images": 16, "val_images": 8, **detect}
+    return quick_params(detect=cfg)
+
+
+def _run(params, raw: Path, root: Path, final: Path):
+    paths = DetectPaths(final_models=final, raw=raw, cache=root / "cache", models=root / "models",
+                        metrics=root / "detection.json", table=root / "table3.md", live=root / "live",
+                        figure=root / "detections.png")
+    backend = InlineBackend(LatencyProtocol.from_config(params.latency), params.executor)
+    return run(params, paths, executor=InlineExecutor(), latency_backend=backend, progress=False), paths
+
+
+@pytest.mark.slow
+def test_detect_end_to_end_then_resume(raw: Path, tmp_path: Path) -> None:
+    final = _final_models(tmp_path)
+    first, paths = _run(_params(), raw, tmp_path / "out", final)
+    metrics = json.loads(paths.metrics.read_text())
+    for key in ("hytnas_o_map", "hytnas_o_person_ap", "mobilenetv3_large_params", "hytnas_o_latency_ms", "baseline_random_map"):
+        assert key in metrics, key
+    assert metrics["mobilenetv3_large_params"] > metrics["hytnas_o_params"]
+    table = paths.table.read_text()
+    assert "| HyT-NAS-O |" in table and "| MobileNetV3-Large |" in table and "22.0" in table and "random boxes" in table
+    assert paths.figure.is_file() and (paths.models / "hytnas_o" / "seed0.pt").is_file()
+    assert (paths.live / "hytnas_o_s0" / "plots" / "metrics" / "val" / "map.tsv").is_file()
+    again, _ = _run(_params(), raw, tmp_path / "out", final)
+    assert json.loads(paths.metrics.read_text()) == metrics  # from the store: same numbers
+    second_seed, _ = _run(_params(seeds=2), raw, tmp_path / "out", final)
+    assert json.loads(paths.metrics.read_text())["hytnas_o_seeds"] == 2
+
+
+@pytest.mark.parametrize(
+    "detect, error, message",
+    [
+        ({"backbones": ["resnet9000"]}, SpaceError, "detect.backbones: unknown backbone 'resnet9000'"),
+        ({"backbones": ["hytnas_ba"]}, DataError, "hytnas_ba/spec.json: not found; detect.backbones names hytnas_ba"),
+        ({"categories": ["person", "unicorn"]}, DataError, "detect.categories: 'unicorn' not among the categories"),
+        ({"resolution": 16}, Exception, "detect.resolution"),
+    ],
+)
+def test_bad_input_stops_before_training(raw: Path, tmp_path: Path, detect, error, message: str) -> None:
+    final = _final_models(tmp_path)
+    if detect.get("resolution") == 16:
+        from hytnas.errors import ConfigError
+
+        with pytest.raises(ConfigError, match="detect.resolution = 16"):
+            _params(**detect)
+        return
+    with pytest.raises(error) as err:
+        _run(_params(**detect), raw, tmp_path / "out", final)
+    assert message in str(err.value) and "\n" not in str(err.value)
+    assert not (tmp_path / "out").exists()
