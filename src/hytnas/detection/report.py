@@ -156,9 +156,9 @@ def write_live(root: Path, results: Sequence[DetectorResult]) -> None:
 
 
 def plot_detections(images: np.ndarray, boxes: Sequence[Sequence[dict[str, Any]]], truth: Sequence[np.ndarray],
-                    names: dict[int, str], path: Path, *, title: str, threshold: float = 0.3) -> Path:
-    """A grid of validation images with ground-truth boxes (green) and detections above
-    ``threshold`` (red, with label and score); boxes in the images' own pixels."""
+                    names: dict[int, str], path: Path, *, title: str, top: int = 5) -> Path:
+    """A row of validation images with ground-truth boxes (green) and each image's ``top``
+    highest-scoring detections (red, with label and score); boxes in the images' own pixels."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -171,9 +171,7 @@ def plot_detections(images: np.ndarray, boxes: Sequence[Sequence[dict[str, Any]]
         ax.imshow(image)
         for x1, y1, x2, y2 in gt:
             ax.add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, edgecolor="lime", linewidth=1.2))
-        for det in dets:
-            if det["score"] < threshold:
-                continue
+        for det in sorted(dets, key=lambda d: -d["score"])[:top]:
             x, y, w, h = det["bbox"]
             ax.add_patch(Rectangle((x, y), w, h, fill=False, edgecolor="red", linewidth=1.2))
             ax.text(x, y, f"{names.get(det['category_id'], det['category_id'])} {det['score']:.2f}", color="red", fontsize=6,

@@ -240,7 +240,7 @@ def _figure(path: Path, results: list[Any], keys: dict[str, list[str]], artifact
         boxes.append(scaled)
     names = dict(zip(val.category_ids, val.names))
     plot_detections(val.images[indices], boxes, [val.boxes[i] for i in indices], names, path,
-                    title=f"{DISPLAY.get(chosen.label, chosen.label)}: detections (red, score >= 0.3) and ground truth (green)")
+                    title=f"{DISPLAY.get(chosen.label, chosen.label)}: its 5 highest-scoring detections per image (red) and the ground truth (green)")
 
 
 __all__ = ["DetectPaths", "DetectRun", "DetectorNetwork", "detect_recipe", "run"]
