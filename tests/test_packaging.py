@@ -34,3 +34,9 @@ def test_ci_runs_exactly_make_test(repo_root: Path) -> None:
 
 def test_dvc_analytics_off(repo_root: Path) -> None:
     assert "analytics = false" in (repo_root / ".dvc" / "config").read_text()
+
+
+def test_test_files_have_distinct_names(repo_root: Path) -> None:
+    """pytest imports test modules by their file name: two with one name stop the collection."""
+    names = [p.name for p in (repo_root / "tests").rglob("test_*.py")]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
