@@ -231,6 +231,7 @@ def test_hand_made_reports(tiny: Path) -> None:
 
 def test_missing_optional_report_is_skipped(copied: Path) -> None:
     (copied / "proxy.json").unlink()
+    (copied / "detection.json").unlink(missing_ok=True)
     text = render_results(copied)
     section = _section(text, "Proxy training")
     assert section.strip() == "`reports/proxy.json` not found (proxy_train not run); skipped."
