@@ -106,7 +106,7 @@ def _git(cwd: Path, *args: str) -> str:
 def copied(tmp_path: Path) -> Path:
     """A copy of the repository's committed reports (outside any git work tree)."""
     if not (REPO_REPORTS / "final.json").exists():
-        pytest.skip("the repository has no committed reports")
+        pytest.fail(f"{REPO_REPORTS / 'final.json'}: missing; the repository commits the reports make repro wrote")
     target = tmp_path / "reports"
     shutil.copytree(REPO_REPORTS, target, ignore=shutil.ignore_patterns(RESULTS_NAME, "live", "*.csv"))
     return target
