@@ -4,11 +4,13 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: repro test setup lint clean-venv
+.PHONY: repro test setup lint clean-venv arm-image
+ARM_IMAGE := build/hytnas-latency-arm64.oci.tar
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml requirements.lock scripts/install.sh
+$(STAMP): pyproject.toml requirements.lock scripts/install.sh scripts/install-system.sh
+	bash scripts/install-system.sh
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "hytnas needs Python 3.11, found " + sys.version.split()[0]'
 	$(PYTHON) -m venv $(VENV)
 	bash scripts/install.sh $(VENV)/bin/python
@@ -21,7 +23,14 @@ test: $(STAMP)
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" python -m pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/hadolint Dockerfile
+	$(VENV)/bin/hadolint Dockerfile docker/latency-arm64/Dockerfile
+
+# The ARM latency image, built without a Docker engine or emulation (docker/latency-arm64/build.sh).
+arm-image: $(ARM_IMAGE)
+
+$(ARM_IMAGE): $(STAMP) docker/latency-arm64/Containerfile docker/latency-arm64/requirements-arm64.lock \
+		docker/latency-arm64/build.sh src/hytnas/latency/device_timer.py
+	PYTHON=$(VENV)/bin/python bash docker/latency-arm64/build.sh build
 
 clean-venv:
 	rm -rf $(VENV)

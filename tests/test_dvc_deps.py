@@ -62,7 +62,7 @@ def test_no_print_in_library_code() -> None:
     """Library code logs; only the command-line modules print."""
     import ast
 
-    allowed = {"cli.py", "commands.py", "script.py", "profiles.py"}
+    allowed = {"cli.py", "commands.py", "script.py", "profiles.py", "device_timer.py"}  # device_timer: the ARM image's program
     offenders = []
     for path in sorted((REPO / "src" / "hytnas").rglob("*.py")):
         if path.name in allowed:

@@ -21,10 +21,10 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any, Sequence
 
-import numpy as np
+from hytnas.latency.device_timer import RESULT_FIELDS, summarize_times as device_summary
 
 PROTOCOL_VERSION = 1
-RESULT_COLUMNS = ("latency_ms", "latency_p10_ms", "latency_p90_ms", "latency_mean_ms", "latency_cv", "runs")
+RESULT_COLUMNS = RESULT_FIELDS
 
 
 @dataclass(frozen=True)
@@ -82,17 +82,10 @@ class LatencyStats:
 
 
 def summarize_times(seconds: Sequence[float]) -> LatencyStats:
-    """Statistics of per-run times given in seconds (``n`` runs, ``n >= 1``)."""
-    ms = np.asarray(seconds, dtype=np.float64) * 1e3
-    mean = float(ms.mean())
-    return LatencyStats(
-        median_ms=float(np.median(ms)),
-        p10_ms=float(np.percentile(ms, 10)),
-        p90_ms=float(np.percentile(ms, 90)),
-        mean_ms=mean,
-        cv=float(ms.std() / mean) if mean > 0 else 0.0,
-        runs=int(ms.size),
-    )
+    """Statistics of per-run times given in seconds (``n`` runs, ``n >= 1``): the same
+    computation as the device's timing program (:func:`hytnas.latency.device_timer.summarize_times`)."""
+    stats = device_summary(seconds)
+    return LatencyStats(*(stats[name] for name in RESULT_COLUMNS))
 
 
 def time_model(model: Any, protocol: LatencyProtocol, *, seed: int = 0) -> LatencyStats:
