@@ -36,7 +36,7 @@ def main() -> None:
     parser.add_argument("--params", default="params.yaml")
     parser.add_argument("--backbone", default="hytnas_o")
     parser.add_argument("--final-models", default="models/final")
-    parser.add_argument("--raw", default="data/raw/synthetic")
+    parser.add_argument("--raw", default="data/raw/synthetic-detect")
     parser.add_argument("--images", type=int, default=160, help="training images per timed epoch")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--out", default="reports/bench/detect_train.json")

@@ -34,7 +34,7 @@ ALLOWED: dict[str, set[str]] = {
     "results": BASE,
     "profiles": BASE | {"config"},
     # the areas
-    "nn": {"archspec", "cost", "errors"},
+    "nn": {"archspec", "cost", "errors", "io"},
     "data": BASE | {"config", "runs"},
     "training": BASE | {"data", "runs", "config"},
     "predictors": BASE | {"archspec", "cost", "space", "runs", "config"},

@@ -55,6 +55,19 @@ class SyntheticConfig(_Section):
             raise ValueError("expected [lowest, highest] with 0 < lowest < highest, fractions of the image side") from None
 
 
+class DetectScenesConfig(SyntheticConfig):
+    """Stage ``synth_detect``: generated scenes for the detection stage (larger persons, less
+    clutter than the VWW scenes, so a detector learns within the laptop budget)."""
+
+    images: Annotated[int, Field(ge=20)] = 1500
+    seed: int = 1
+    person_height: tuple[float, float] = (0.3, 0.9)
+    # most distractor objects per scene (0-5; the VWW scenes: 5)
+    max_distractors: Annotated[int, Field(ge=0, le=5)] = 2
+    # share of scenes with an unannotated occluder (the VWW scenes: 0.35)
+    occluder_rate: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
+
+
 class DataConfig(_Section):
     source: Literal["synthetic", "coco"] = "synthetic"
     coco_root: str | None = None
@@ -112,6 +125,40 @@ class ProxyConfig(_Section):
     ema: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
 
 
+class RemoteDeviceConfig(_Section):
+    """``latency.remote``: the device that ``latency.backend: remote`` times on, over SSH."""
+
+    host: str | None = None
+    user: str = "pi"
+    port: Annotated[int, Field(ge=1, le=65535)] = 22
+    # private key file; None: the SSH agent's and ~/.ssh's default keys
+    key: str | None = None
+    # known_hosts file checked against the device's host key; None: ~/.ssh/known_hosts
+    known_hosts: str | None = None
+    # run on the device with {models} (the folder of copied models) filled in; it must print one
+    # JSON record per model (the ARM image's timing program)
+    command: Annotated[str, Field(min_length=1)] = (
+        "docker run --rm --network none -v {models}:/models hytnas-latency-arm64:latest"
+    )
+    # the image's runtime: onnxruntime (the image's default; a torch runtime is not built yet)
+    runtime: Literal["onnxruntime"] = "onnxruntime"
+    # seconds one batch may take on the device (copy, container start, timing)
+    timeout: Annotated[float, Field(gt=0.0)] = 1800.0
+    # models copied and timed per container start
+    batch: PositiveInt = 10
+    # working folder on the device (a subfolder per batch, removed afterwards)
+    remote_dir: Annotated[str, Field(min_length=1)] = "/tmp/hytnas-latency"
+    # ONNX opset of the exported models
+    opset: Annotated[int, Field(ge=13, le=20)] = 17
+
+    @field_validator("command")
+    @classmethod
+    def _has_models(cls, value: str) -> str:
+        if "{models}" not in value:
+            raise ValueError("expected a command containing {models}, the folder of the copied models")
+        return value
+
+
 class LatencyConfig(_Section):
     # local | import | any backend registered with hytnas.latency.register_backend (checked by the stage)
     backend: Annotated[str, Field(min_length=1)] = "local"
@@ -122,6 +169,7 @@ class LatencyConfig(_Section):
     runs: Annotated[int, Field(ge=3)] = 50
     import_csv: str | None = None
     workers: PositiveInt = 1
+    remote: RemoteDeviceConfig = RemoteDeviceConfig()
 
 
 class PredictorsConfig(_Section):
@@ -209,18 +257,19 @@ class DetectConfig(_Section):
     """Stage ``detect`` (Table III): SSDLite detectors on the HyT-NAS pick and reference
     backbones. Backbone names are checked by the stage (``hytnas.detection.backbones``)."""
 
-    # synthetic (the generated scenes of synth_data) | coco (detect.coco_root: COCO 2017, else 2014)
+    # synthetic (the generated scenes of synth_detect) | coco (detect.coco_root: COCO 2017, else 2014)
     source: Literal["synthetic", "coco"] = "synthetic"
     coco_root: str | None = None
+    synthetic: DetectScenesConfig = DetectScenesConfig()
     # category names to detect; None: every category of the annotation files
     categories: Annotated[list[str], Field(min_length=1)] | None = ["person"]
     # hytnas_o / hytnas_bl / hytnas_ba (train_final's picks), mobilenetv3_large, or a zoo network
     backbones: Annotated[list[str], Field(min_length=1)] = ["hytnas_o", "mobilenetv3_large", "mobilevit_xxs", "mobilevit_xs"]
     resolution: Annotated[int, Field(ge=32, le=1024)] = 128
-    epochs: PositiveInt = 3
+    epochs: PositiveInt = 4
     batch_size: PositiveInt = 8
     optimizer: Literal["adamw", "sgd"] = "adamw"
-    lr: Annotated[float, Field(gt=0.0, le=10.0)] = 0.002
+    lr: Annotated[float, Field(gt=0.0, le=10.0)] = 0.005
     weight_decay: Annotated[float, Field(ge=0.0, le=1.0)] = 0.02
     momentum: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.9
     warmup_epochs: Annotated[float, Field(ge=0.0)] = 0.5

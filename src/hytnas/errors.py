@@ -18,3 +18,8 @@ class SpaceError(HytnasError, ValueError):
 
 class DataError(HytnasError):
     """An input file is missing, malformed, or does not follow the expected schema."""
+
+
+class DeviceError(HytnasError):
+    """A remote measuring device cannot be reached, refuses the login, or its timing command
+    fails, times out or prints something that is not a timing record."""

@@ -106,3 +106,20 @@ def test_person_height_sets_the_persons_sizes(tmp_path: Path) -> None:
         with pytest.raises(ValueError, match="person_height must be"):
             generate(tmp_path / "bad", images=4, size=64, person_height=bad)
     assert not (tmp_path / "bad").exists()
+
+
+def test_scene_mix_sets_the_clutter(tmp_path: Path) -> None:
+    from hytnas.data.synth import DEFAULT_MIX, SceneMix
+
+    def distractors(mix: SceneMix) -> list[int]:
+        return [sum(a["category_id"] != 1 for a in scene(0, i, 64, mix=mix).annotations) for i in range(1, 61)]
+
+    assert max(distractors(SceneMix(max_distractors=0))) == 0
+    assert max(distractors(SceneMix(max_distractors=2))) <= 2 < max(distractors(DEFAULT_MIX))
+    assert np.array_equal(scene(0, 5, 64, mix=SceneMix()).pixels, scene(0, 5, 64).pixels)  # the default mix is the VWW scenes'
+    out = tmp_path / "detect"
+    generate(out, images=4, size=64, seed=0, mix=SceneMix(max_distractors=1, occluder_rate=0.0))
+    assert COCO(str(out / "annotations" / "instances_train.json")).dataset["info"]["scene_mix"] == {"max_distractors": 1, "occluder_rate": 0.0}
+    for bad in ({"max_distractors": 6}, {"occluder_rate": 1.5}):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            SceneMix(**bad)  # type: ignore[arg-type]

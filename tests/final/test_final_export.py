@@ -8,7 +8,7 @@ import onnx
 import pytest
 import torch
 
-from hytnas.final.export import check_onnx, export_onnx
+from hytnas.nn.onnx_export import check_onnx, export_onnx
 from hytnas.nn import build_model
 from hytnas.space import get_space
 

@@ -8,8 +8,10 @@ import pytest
 
 from hytnas.config import Params
 
+from support.arm_image import NAME, build_image
 from support.archs import write_archs
 from support.params import quick_params
+from support.sshd import Sshd, start_sshd
 
 
 @pytest.fixture
@@ -21,3 +23,18 @@ def arch_table(tmp_path: Path) -> Path:
 @pytest.fixture
 def params() -> Params:
     return quick_params()
+
+
+@pytest.fixture(scope="session")
+def arm_image(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The ARM latency image built once per session: its OCI archive and digest."""
+    out = tmp_path_factory.mktemp("arm-image")
+    return out / f"{NAME}.oci.tar", build_image(out)
+
+
+@pytest.fixture(scope="module")
+def sshd(tmp_path_factory: pytest.TempPathFactory):
+    """A real sshd on 127.0.0.1 (ended by its PID after the module)."""
+    server = start_sshd(tmp_path_factory.mktemp("sshd"))
+    yield server
+    server.stop()

@@ -4,9 +4,7 @@ qemu in a private user namespace, where its timing program returns one record pe
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-import sys
 import tarfile
 from pathlib import Path
 
@@ -14,33 +12,7 @@ import pytest
 
 from hytnas.latency.device_timer import RESULT_FIELDS
 
-REPO = Path(__file__).resolve().parents[2]
-IMAGE_DIR = REPO / "docker" / "latency-arm64"
-NAME = "hytnas-latency-arm64"
-BUILD_TOOLS = ("mmdebstrap", "buildah")
-RUN_TOOLS = ("unshare", "runc", "umoci", "qemu-aarch64-static")
-
-
-def _need(tools: tuple[str, ...]) -> None:
-    missing = [t for t in tools if shutil.which(t) is None]
-    if missing:
-        pytest.fail(f"{', '.join(missing)} not installed: `make setup` installs them as root (scripts/install-system.sh)")
-
-
-def _build(out: Path) -> str:
-    _need(BUILD_TOOLS)
-    result = subprocess.run(
-        ["bash", str(IMAGE_DIR / "build.sh"), str(out)], capture_output=True, text=True,
-        env={"PATH": f"{Path(sys.executable).parent}:/usr/sbin:/usr/bin:/sbin:/bin", "PYTHON": sys.executable, "HOME": str(out)},
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return (out / f"{NAME}.digest").read_text().strip()
-
-
-@pytest.fixture(scope="module")
-def arm_image(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    out = tmp_path_factory.mktemp("arm-image")
-    return out / f"{NAME}.oci.tar", _build(out)
+from support.arm_image import IMAGE_DIR, NAME, RUN_TOOLS, build_image, need
 
 
 def _image_config(archive: Path) -> dict:
@@ -59,13 +31,13 @@ def test_image_is_arm64_and_rebuilds_to_the_same_digest(arm_image: tuple[Path, s
     assert (config["architecture"], config["os"]) == ("arm64", "linux")
     assert config["config"]["Entrypoint"] == ["python3", "/opt/hytnas/device_timer.py"]
     assert (archive.parent / f"{NAME}.docker.tar").stat().st_size > 10_000_000
-    assert _build(tmp_path) == digest
+    assert build_image(tmp_path) == digest
 
 
 def _models(folder: Path) -> Path:
     import torch
 
-    from hytnas.final.export import export_onnx
+    from hytnas.nn.onnx_export import export_onnx
 
     folder.mkdir()
     torch.manual_seed(0)
@@ -80,7 +52,7 @@ def _models(folder: Path) -> Path:
 
 
 def test_image_times_models_under_qemu(arm_image: tuple[Path, str], tmp_path: Path) -> None:
-    _need(RUN_TOOLS)
+    need(RUN_TOOLS)
     models = _models(tmp_path / "models")
     result = subprocess.run(
         ["bash", str(IMAGE_DIR / "run-emulated.sh"), str(arm_image[0]), str(models)],

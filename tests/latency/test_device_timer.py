@@ -25,7 +25,7 @@ def test_statistics_are_the_protocols() -> None:
 def _folder(tmp_path: Path) -> Path:
     import torch
 
-    from hytnas.final.export import export_onnx
+    from hytnas.nn.onnx_export import export_onnx
 
     net = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.Flatten(), torch.nn.LazyLinear(2))
     net(torch.zeros(1, 3, 16, 16))

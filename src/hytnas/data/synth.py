@@ -27,7 +27,7 @@ import math
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -55,6 +55,35 @@ from hytnas.runs.executor import Executor, InlineExecutor, iter_values
 
 GENERATOR_VERSION = 1
 PERSON_HEIGHT = PERSON.size  # default lowest and highest person height, fractions of the side
+DISTRACTOR_COUNT_P = (0.12, 0.26, 0.25, 0.18, 0.11, 0.08)  # probabilities of 0..5 distractors in a scene
+OCCLUDER_RATE = 0.35  # share of scenes with an unannotated occluder (a pole or a bush)
+
+
+@dataclass(frozen=True)
+class SceneMix:
+    """How cluttered a scene is.
+
+    Attributes:
+        max_distractors: most distractor objects in a scene (0-5); their count follows
+            :data:`DISTRACTOR_COUNT_P` cut at this number and renormalised.
+        occluder_rate: share of scenes with an unannotated occluder, in [0, 1].
+    """
+
+    max_distractors: int = len(DISTRACTOR_COUNT_P) - 1
+    occluder_rate: float = OCCLUDER_RATE
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.max_distractors < len(DISTRACTOR_COUNT_P):
+            raise ValueError(f"max_distractors = {self.max_distractors}: expected 0 to {len(DISTRACTOR_COUNT_P) - 1}")
+        if not 0.0 <= self.occluder_rate <= 1.0:
+            raise ValueError(f"occluder_rate = {self.occluder_rate}: expected a share in [0, 1]")
+
+    def distractor_p(self) -> list[float]:
+        p = list(DISTRACTOR_COUNT_P[: self.max_distractors + 1])
+        return p if len(p) == len(DISTRACTOR_COUNT_P) else [v / sum(p) for v in p]
+
+
+DEFAULT_MIX = SceneMix()
 _JPEG_QUALITY = (70, 95)
 _POOL_MIN_IMAGES = 100  # below this, starting worker processes costs more than it saves
 
@@ -285,21 +314,23 @@ def _place(rng: Rng, category: Category, size: int, horizon: float | None) -> _I
 
 
 def compose(
-    rng: Rng, size: int, person_height: tuple[float, float] = PERSON_HEIGHT
+    rng: Rng, size: int, person_height: tuple[float, float] = PERSON_HEIGHT, mix: SceneMix = DEFAULT_MIX
 ) -> tuple[np.ndarray, float | None, list[_Item]]:
     """Background, its horizon and the objects of one scene in drawing order.
 
-    ``person_height``: lowest and highest standing person height, fractions of ``size``.
+    ``person_height``: lowest and highest standing person height, fractions of ``size``;
+    ``mix``: how many distractors and occluders.
     """
     image, horizon = _background(rng, size)
     n_persons = int(rng.choice(5, p=[0.32, 0.38, 0.17, 0.08, 0.05]))
-    n_distractors = int(rng.choice(6, p=[0.12, 0.26, 0.25, 0.18, 0.11, 0.08]))
+    p = mix.distractor_p()
+    n_distractors = int(rng.choice(len(p), p=p))
     person = replace(PERSON, size=tuple(person_height))
     items = [_place(rng, person, size, horizon) for _ in range(n_persons)]
     for _ in range(n_distractors):
         items.append(_place(rng, DISTRACTORS[rng.integers(len(DISTRACTORS))], size, horizon))
     items.sort(key=lambda item: item.depth)
-    if rng.random() < 0.35:
+    if rng.random() < mix.occluder_rate:
         at = int(rng.integers(len(items) // 2, len(items) + 1)) if items else 0
         items.insert(at, _Item(None, _occluder(rng, size), 0.0, 0.0))
     return image, horizon, items
@@ -309,9 +340,9 @@ def _rgb(colour: tuple[float, float, float]) -> tuple[int, int, int]:
     return tuple(int(round(255 * min(1.0, max(0.0, c)))) for c in colour)  # type: ignore[return-value]
 
 
-def render(rng: Rng, size: int, person_height: tuple[float, float] = PERSON_HEIGHT) -> Scene:
+def render(rng: Rng, size: int, person_height: tuple[float, float] = PERSON_HEIGHT, mix: SceneMix = DEFAULT_MIX) -> Scene:
     """Draw one scene; see the module docstring for what it contains."""
-    background, _, items = compose(rng, size, person_height)
+    background, _, items = compose(rng, size, person_height, mix)
     canvas = Image.fromarray(np.clip(background * 255 + 0.5, 0, 255).astype(np.uint8))
     owner = Image.new("L", (size, size), 0)
     draw, draw_owner = ImageDraw.Draw(canvas), ImageDraw.Draw(owner)
@@ -370,9 +401,11 @@ def render(rng: Rng, size: int, person_height: tuple[float, float] = PERSON_HEIG
     return Scene(final, annotations)
 
 
-def scene(seed: int, image_id: int, size: int, person_height: tuple[float, float] = PERSON_HEIGHT) -> Scene:
+def scene(
+    seed: int, image_id: int, size: int, person_height: tuple[float, float] = PERSON_HEIGHT, mix: SceneMix = DEFAULT_MIX
+) -> Scene:
     """The scene of ``image_id`` for a dataset ``seed``: a pure function of its arguments."""
-    return render(np.random.default_rng([seed, image_id]), size, person_height)
+    return render(np.random.default_rng([seed, image_id]), size, person_height, mix)
 
 
 def encode_jpeg(pixels: np.ndarray, rng: Rng) -> bytes:
@@ -389,13 +422,13 @@ def _file_name(image_id: int) -> str:
 
 
 def _render_chunk(
-    args: tuple[int, list[int], int, tuple[float, float], str]
+    args: tuple[int, list[int], int, tuple[float, float], SceneMix, str]
 ) -> list[tuple[int, list[dict[str, Any]]]]:
     """Worker: render scenes, write their JPEGs into ``folder``, return their annotations."""
-    seed, image_ids, size, person_height, folder = args
+    seed, image_ids, size, person_height, mix, folder = args
     out = []
     for image_id in image_ids:
-        rendered = scene(seed, image_id, size, person_height)
+        rendered = scene(seed, image_id, size, person_height, mix)
         jpeg_rng = np.random.default_rng([seed, image_id, 1])
         (Path(folder) / _file_name(image_id)).write_bytes(encode_jpeg(rendered.pixels, jpeg_rng))
         out.append((image_id, rendered.annotations))
@@ -422,6 +455,7 @@ def generate(
     split_seed: int = 0,
     executor: Executor | None = None,
     person_height: tuple[float, float] = PERSON_HEIGHT,
+    mix: SceneMix = DEFAULT_MIX,
 ) -> SynthSummary:
     """Write ``images`` generated scenes as a COCO-format dataset into ``out`` (replacing it).
 
@@ -435,6 +469,7 @@ def generate(
             depend on it).
         person_height: lowest and highest standing person height, fractions of ``size``
             (log-uniform between them); larger persons make fewer sub-threshold negatives.
+        mix: how many distractors and occluders (default: the VWW scenes').
     """
     if images < 1:
         raise ValueError(f"images must be at least 1, got {images}")
@@ -446,7 +481,7 @@ def generate(
         image_dir = staging / "images"
         image_dir.mkdir()
         ids = list(range(1, images + 1))
-        jobs = [(seed, chunk, size, heights, str(image_dir)) for chunk in _chunks(ids, 25)]
+        jobs = [(seed, chunk, size, heights, mix, str(image_dir)) for chunk in _chunks(ids, 25)]
         results: dict[int, list[dict[str, Any]]] = {}
         bar = tqdm(total=images, desc="synth", unit="img", disable=None)
         where = executor if executor is not None and images >= _POOL_MIN_IMAGES else InlineExecutor()
@@ -454,7 +489,7 @@ def generate(
             results.update(part)
             bar.update(len(part))
         bar.close()
-        summary = _write_annotations(staging, results, size, seed, val_fraction, split_seed, heights)
+        summary = _write_annotations(staging, results, size, seed, val_fraction, split_seed, heights, mix)
         _swap_into_place(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -470,6 +505,7 @@ def _write_annotations(
     val_fraction: float,
     split_seed: int,
     person_height: tuple[float, float],
+    mix: SceneMix,
 ) -> SynthSummary:
     ids = np.array(sorted(results), dtype=np.int64)
     in_val = dict(zip(ids.tolist(), val_mask(ids, val_fraction, split_seed).tolist()))
@@ -482,6 +518,8 @@ def _write_annotations(
         "split_seed": split_seed,
         "person_height": list(person_height),
     }
+    if mix != DEFAULT_MIX:  # the VWW scenes' files stay as they were
+        info["scene_mix"] = asdict(mix)
     splits: dict[str, dict[str, list[dict[str, Any]]]] = {"train": {"images": [], "annotations": []}, "val": {"images": [], "annotations": []}}
     counts = {c.name: 0 for c in CATEGORIES}
     names = {c.id: c.name for c in CATEGORIES}

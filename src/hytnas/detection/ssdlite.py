@@ -196,20 +196,27 @@ def build_detector(spec: DetectorSpec) -> nn.Module:
     return SSD(features, anchors, size, spec.num_classes, head=head, **SSD_DEFAULTS)
 
 
+class DenseDetector(nn.Module):
+    """A detector's dense part: backbone and head on a normalised ``B x 3 x R x R`` batch ->
+    ``bbox_regression`` (``B x anchors x 4``) and ``cls_logits`` (``B x anchors x classes``);
+    resizing, box decoding and NMS excluded. What its MACs count and what an ONNX runtime
+    times."""
+
+    def __init__(self, detector: nn.Module) -> None:
+        super().__init__()
+        self.detector = detector
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        out = self.detector.head(list(self.detector.backbone(x).values()))
+        return out["bbox_regression"], out["cls_logits"]
+
+
 def detector_macs(model: nn.Module, resolution: int) -> int:
     """Multiply-accumulates of the backbone and head on one ``3 x resolution x resolution``
     image (resizing, box decoding and NMS excluded)."""
     from hytnas.nn.measure import count_macs
 
-    class _Dense(nn.Module):
-        def __init__(self, detector: nn.Module) -> None:
-            super().__init__()
-            self.detector = detector
-
-        def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
-            return self.detector.head(list(self.detector.backbone(x).values()))
-
-    return count_macs(_Dense(model), resolution)
+    return count_macs(DenseDetector(model), resolution)
 
 
 def feature_shapes(model: nn.Module, resolution: int) -> list[tuple[int, int, int]]:
@@ -225,6 +232,7 @@ def feature_shapes(model: nn.Module, resolution: int) -> list[tuple[int, int, in
 
 
 __all__ = [
+    "DenseDetector",
     "DetectorSpec",
     "MOBILENETV3",
     "SpecFeatures",

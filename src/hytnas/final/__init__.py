@@ -10,7 +10,7 @@ The stage itself is :func:`hytnas.pipeline.train_final.run`.
 Modules: :mod:`~hytnas.final.selection` (BL/BA/O and constraints),
 :mod:`~hytnas.final.networks` (picks and baselines as buildable descriptions),
 :mod:`~hytnas.final.task` (train one network; time one network),
-:mod:`~hytnas.final.export` (ONNX export and onnxruntime check),
+:mod:`~hytnas.nn.onnx_export` (ONNX export and onnxruntime check),
 :mod:`~hytnas.final.summary` (seeds -> mean/std, headline, metrics),
 :mod:`~hytnas.final.plan` (networks, jobs and keys, checked before training),
 :mod:`~hytnas.final.artifacts` (weights and exports, ``models/final``),
@@ -19,7 +19,7 @@ figures), :mod:`~hytnas.final.report` (the benchmark record), :mod:`~hytnas.fina
 (DVCLive), :mod:`~hytnas.final.figure`.
 """
 
-from hytnas.final.export import OnnxCheck, check_onnx, export_onnx
+from hytnas.nn.onnx_export import OnnxCheck, check_onnx, export_onnx
 from hytnas.final.networks import FinalNetwork, baseline_networks, picked_networks
 from hytnas.final.paper_table2 import PAPER_TABLE2, PaperRow, paper_row
 from hytnas.final.selection import Pick, SelectionError, knee_distances, read_pareto, select

@@ -77,7 +77,7 @@ def final_train_task(payload: TrainPayload) -> dict[str, Any]:
     ``diverged``, ``out_of_memory``."""
     import torch
 
-    from hytnas.final.export import check_onnx, export_onnx
+    from hytnas.nn.onnx_export import check_onnx, export_onnx
     from hytnas.nn import count_macs, count_params
 
     net = payload.network

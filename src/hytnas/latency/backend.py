@@ -4,10 +4,9 @@ A *measuring* backend (:class:`MeasuringBackend`) times networks itself, one tas
 network, run through an :class:`~hytnas.runs.executor.Executor` with results stored per key
 (:func:`hytnas.latency.timing.time_networks`). ``local`` times on the machines the executor
 runs on. A remote device (e.g. a Raspberry Pi reached over SSH) fits the same seam: its
-``environment()`` returns the device's fingerprint, its ``task`` ships one model to the device
-and returns the timings, and its ``executor()`` is an
-:class:`~hytnas.runs.executor.InlineExecutor` (one device) or a pool of one worker per
-device. A network to time is any :class:`Buildable`: a search-space architecture
+``environment()`` returns the device's fingerprint and its ``executor()`` is the device
+itself: ``remote`` (:mod:`hytnas.latency.remote`) exports each network to ONNX here and times
+the models on an SSH-reachable device in batches. A network to time is any :class:`Buildable`: a search-space architecture
 (:class:`SpaceArch`, ``measure_latency``) or a Table II network (``train_final``). Register a
 backend with :func:`register_backend`.
 
@@ -86,6 +85,13 @@ def _local(**kwargs: Any) -> MeasuringBackend:
     return LocalBackend.from_config(**kwargs)
 
 
+def _remote(**kwargs: Any) -> MeasuringBackend:
+    from hytnas.latency.remote import RemoteBackend
+
+    return RemoteBackend.from_config(**kwargs)
+
+
 register_backend("local", _local)
+register_backend("remote", _remote)
 
 __all__ = ["Buildable", "MeasuringBackend", "SpaceArch", "get_backend", "register_backend"]

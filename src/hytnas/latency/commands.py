@@ -1,4 +1,5 @@
-"""``hytnas latency ...`` sub-commands: time one architecture, fingerprint, validate an import."""
+"""``hytnas latency ...`` sub-commands: time one architecture, fingerprint, validate an import,
+check a remote device."""
 
 from __future__ import annotations
 
@@ -30,6 +31,16 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     check.add_argument("--out", default=None, help="also write the imported table here")
     check.set_defaults(func=_check)
 
+    device = latency_sub.add_parser("device", help="a remote measuring device (latency.backend: remote)")
+    device_sub = device.add_subparsers(dest="device_command", metavar="ACTION", required=True)
+    probe = device_sub.add_parser("check", help="connect, print the device's fingerprint and time the calibration network")
+    probe.add_argument("--params", default="params.yaml", help="params file whose latency.remote and protocol apply")
+    for flag, help_ in (("--host", "device host"), ("--user", "login user"), ("--key", "private key file"),
+                        ("--known-hosts", "known_hosts file"), ("--command", "command run on the device, with {models}")):
+        probe.add_argument(flag, default=None, help=f"{help_} (default: the params file's)")
+    probe.add_argument("--port", type=int, default=None, help="SSH port (default: the params file's)")
+    probe.set_defaults(func=_device_check)
+
 
 def _fingerprint(threads: int) -> dict:
     from hytnas.runs.fingerprint import fingerprint
@@ -54,6 +65,22 @@ def _time(args: argparse.Namespace) -> None:
           f"p90 {r['latency_p90_ms']:.3f}, CV {100 * r['latency_cv']:.1f}%) over {r['runs']} runs")
     print(f"protocol: {protocol.describe()}")
     print(f"device: {out['source']['cpu_model']}, torch {out['source']['torch']}, governor {out['source']['governor']}")
+
+
+def _device_check(args: argparse.Namespace) -> None:
+    from hytnas.config import load_params
+    from hytnas.latency.protocol import LatencyProtocol
+    from hytnas.latency.remote import RemoteExecutor
+
+    params = load_params(args.params)
+    given = {"host": args.host, "user": args.user, "key": args.key, "known_hosts": args.known_hosts,
+             "command": args.command, "port": args.port}
+    device = params.latency.remote.model_validate({**params.latency.remote.model_dump(), **{k: v for k, v in given.items() if v is not None}})
+    protocol = LatencyProtocol.from_config(params.latency)
+    record = RemoteExecutor(device, protocol).check()
+    print(json.dumps(record["fingerprint"], indent=2))
+    print(f"calibration network: {record['latency_ms']:.3f} ms median (p10 {record['latency_p10_ms']:.3f}, "
+          f"p90 {record['latency_p90_ms']:.3f}) over {record['runs']} runs at {protocol.resolution} px")
 
 
 def _check(args: argparse.Namespace) -> None:

@@ -8,8 +8,7 @@ image carries this one file. ``python3 device_timer.py MODELS_DIR`` reads
     {"warmup": 10, "runs": 50, "threads": 1, "calibration": "calibration.onnx",
      "models": [{"name": "a1b2", "file": "a1b2.onnx", "seed": 7}, ...]}
 
-(``python3 device_timer.py fingerprint`` prints the device's fingerprint alone) and prints
-one JSON line per model, in manifest order, flushed as each finishes::
+and prints one JSON line per model, in manifest order, flushed as each finishes::
 
     {"name": "a1b2", "status": "ok", "latency_ms": ..., "latency_p10_ms": ..., "latency_p90_ms": ...,
      "latency_mean_ms": ..., "latency_cv": ..., "runs": 50, "calibration_ms": ...,
@@ -20,7 +19,9 @@ model's own fixed shape, standard normal from the model's seed, ``warmup`` untim
 ``runs`` runs each timed alone with ``time.perf_counter_ns`` and the garbage collector paused;
 the median, 10th/90th percentiles, mean and coefficient of variation. When the manifest names
 a calibration model it is timed the same way right before each model (``calibration_ms``), so
-a drift of the device shows in the record. A model that fails to load or run gets
+a drift of the device shows in the record; a manifest with no models and a calibration model
+prints the calibration network's own record (``"name": "calibration"``: a device check). A
+model that fails to load or run gets
 ``"status": "error"`` and a one-line ``"message"``; the others are still timed.
 """
 
@@ -149,8 +150,11 @@ def run_manifest(folder: Path, out: Any = sys.stdout) -> int:
     calibration = None
     if manifest.get("calibration"):
         calibration = _session(folder / manifest["calibration"], threads)
+    if not models and calibration is not None:  # a device check: the calibration network alone
+        record = {"name": "calibration", "status": "ok", **time_session(calibration, warmup, runs, 0), "fingerprint": fingerprint}
+        out.write(json.dumps(record) + "\n")
     for model in models:
-        record: dict[str, Any] = {"name": model.get("name")}
+        record = {"name": model.get("name")}
         try:
             if calibration is not None:
                 record["calibration_ms"] = time_session(calibration, warmup, runs, 0)["latency_ms"]
@@ -170,11 +174,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(args) != 1 or args[0].startswith("-"):
         print("usage: device_timer.py MODELS_DIR  (a folder holding manifest.json and its .onnx models)", file=sys.stderr)
         return 2
-    if args[0] == "fingerprint":
-        import onnxruntime as ort
-
-        print(json.dumps(device_fingerprint(1, ort.__version__)))
-        return 0
     return run_manifest(Path(args[0]))
 
 

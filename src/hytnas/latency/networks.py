@@ -29,4 +29,17 @@ class SpaceArch:
         return build_model(space.to_spec(space.parse_arch_id(self.arch_id)), num_classes=2)
 
 
-__all__ = ["Buildable", "SpaceArch"]
+@dataclass(frozen=True)
+class CalibrationNetwork:
+    """The fixed calibration network (3 -> 32 -> 32 channels, 3 x 3 convolutions with stride 2
+    then 1, ReLU): timed beside the architectures so a drift of the device shows."""
+
+    def build(self) -> Any:
+        import torch
+        from torch import nn
+
+        torch.manual_seed(0)
+        return nn.Sequential(nn.Conv2d(3, 32, 3, 2, 1), nn.ReLU(), nn.Conv2d(32, 32, 3, 1, 1), nn.ReLU())
+
+
+__all__ = ["Buildable", "CalibrationNetwork", "SpaceArch"]

@@ -54,7 +54,7 @@ class DetectPaths:
 
     Attributes:
         final_models: ``train_final``'s ``models/final`` (the picks' ``spec.json``).
-        raw: the generated scenes (``detect.source: synthetic``).
+        raw: the generated scenes of ``synth_detect`` (``detect.source: synthetic``).
         cache: per-detector results store and artifacts (a persisted DVC output).
         models: ``<label>/seed<k>.pt`` weights and ``spec.json``.
         metrics: flat metrics JSON.
@@ -64,7 +64,7 @@ class DetectPaths:
     """
 
     final_models: Path = Path("models/final")
-    raw: Path = Path("data/raw/synthetic")
+    raw: Path = Path("data/raw/synthetic-detect")
     cache: Path = Path("data/detection/cache")
     models: Path = Path("models/detection")
     metrics: Path = Path("reports/detection.json")
@@ -95,6 +95,12 @@ class DetectorNetwork:
         from hytnas.detection.ssdlite import build_detector
 
         return build_detector(DetectorSpec(self.backbone.backbone(), self.num_classes, self.resolution))
+
+    def exportable(self, model: Any) -> Any:
+        """What an ONNX runtime times (``latency.backend: remote``): the dense part."""
+        from hytnas.detection.ssdlite import DenseDetector
+
+        return DenseDetector(model)
 
 
 def detect_recipe(params: Params) -> Recipe:

@@ -77,6 +77,12 @@ def fingerprint(threads: int | None = None) -> dict[str, Any]:
     }
 
 
+RUNTIME_FIELDS = ("runtime", "runtime_version")
+"""A remote device's inference runtime (``onnxruntime`` and its version), in its identity when
+its fingerprint has them (a local fingerprint has torch instead)."""
+
+
 def identity(print_: dict[str, Any]) -> dict[str, Any]:
     """The fields of a fingerprint that must match for measurements to be comparable."""
-    return {k: print_.get(k) for k in IDENTITY_FIELDS}
+    fields = IDENTITY_FIELDS + tuple(f for f in RUNTIME_FIELDS if f in print_)
+    return {k: print_.get(k) for k in fields}

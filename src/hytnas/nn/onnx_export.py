@@ -1,4 +1,4 @@
-"""ONNX export of a trained network, checked with onnxruntime against torch.
+"""ONNX export of a network, checked with onnxruntime against torch.
 
 :func:`export_onnx` writes the network (eval mode, float32, NCHW input named ``images`` of
 shape ``batch x 3 x resolution x resolution`` with a dynamic batch axis, output ``logits`` of
