@@ -4,7 +4,8 @@ Runs the ``detect`` stage's own code (``hytnas.pipeline.detect.run``) with ``det
 set to ``--seeds`` into a scratch folder, on a copy of the stage's result store so that the
 seed the pipeline already trained is reused and only the new seeds train. Writes per detector
 the mAP, AP50 and person AP (mean, std, per seed, percent), the random baseline measured in the
-same run, and each detector's ratio to it, to reports/bench/detect_map.json.
+same run, and each detector's ratio to it, to reports/bench/detect_map.json, and the run's
+Table III beside it (detect_map_table3.md).
 
     .venv/bin/python bench/detect_map.py --seeds 3
 """
@@ -20,7 +21,7 @@ import time
 from pathlib import Path
 
 from hytnas.config import load_params
-from hytnas.io import write_json
+from hytnas.io import write_json, write_text
 from hytnas.pipeline.detect import DetectPaths, run
 from hytnas.runs.fingerprint import fingerprint
 
@@ -66,11 +67,12 @@ def main() -> None:
     report = {
         "seeds": args.seeds, "budget": {k[len("budget_"):]: v for k, v in metrics.items() if k.startswith("budget_")},
         "random_baseline_map": round(baseline, 4), "random_baseline_map_50": round(100.0 * outcome.baseline["map_50"], 4),
-        "detectors": detectors, "seconds": round(seconds, 1), "table3": table,
+        "detectors": detectors, "seconds": round(seconds, 1),
         "load_average": round(os.getloadavg()[0], 2), "cpu_model": fingerprint(1).get("cpu_model"),
     }
     write_json(args.out, report)
-    print(json.dumps({k: v for k, v in report.items() if k != "table3"}, indent=1))
+    write_text(Path(args.out).with_name(Path(args.out).stem + "_table3.md"), table)
+    print(json.dumps(report, indent=1))
 
 
 if __name__ == "__main__":

@@ -9,10 +9,14 @@ relative spread (target under 3%), the same for the 10th percentile, Kendall's t
 its mean also of the 10th percentiles, a candidate statistic less hit by slow runs), the mean
 coefficient of variation within a measurement, and seconds per measurement.
 
-Each round also times a fixed calibration network (two plain convolutions, the same every
-time) under the same protocol: its spread is the machine's own noise floor, against which
-the architectures' spread is judged (``spread_ratio_to_calibration``; near 1 means the
-protocol adds nothing to what the machine does).
+The protocol calibrates (``latency.calibrate``): the fixed calibration network
+(:class:`hytnas.latency.networks.CalibrationNetwork`) is timed right before each architecture.
+Its spread over all measurements is the machine's own noise floor
+(``spread_ratio_to_calibration``; near 1 means the protocol adds nothing to what the machine
+does); the spread of each architecture's latency relative to its calibration
+(``calibrated_spread_median``) says whether the relative figure cancels the drift; and the
+pipeline's re-timing rule (``latency.retime_tolerance``, ``--retime-tolerance``) applied to each
+round gives ``retimed_spread_median``.
 
 With ``--concurrent 2`` each round times the five architectures two at a time (as
 ``latency.workers: 2`` would), to see what concurrency costs in repeatability.
@@ -27,6 +31,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import json
 import os
@@ -41,32 +46,17 @@ import pandas as pd
 from scipy.stats import kendalltau
 
 from hytnas.config import load_params
-from hytnas.runs import Task, outcome
+from hytnas.runs import Task
+from hytnas.runs.store import Record
 from hytnas.runs.local import LocalExecutor
 from hytnas.io import write_json
 from hytnas.runs.fingerprint import fingerprint
 from hytnas.latency.backend import SpaceArch
 from hytnas.latency.local import NetworkPayload, network_latency_task
-from hytnas.latency.protocol import LatencyProtocol, time_model
+from hytnas.latency.protocol import LatencyProtocol
+from hytnas.latency.timing import drifted
 from hytnas.space import get_space
 from hytnas.seeds import arch_seed
-
-
-CALIBRATION = "calibration"
-
-
-def calibration_task(payload: NetworkPayload) -> dict[str, Any]:
-    """Time the fixed calibration network (3 -> 32 -> 32 channels, 3 x 3, stride 2 then 1)."""
-    import torch
-    from torch import nn
-
-    torch.manual_seed(0)
-    model = nn.Sequential(nn.Conv2d(3, 32, 3, 2, 1), nn.ReLU(), nn.Conv2d(32, 32, 3, 1, 1), nn.ReLU())
-    return outcome("ok", result=time_model(model, payload.protocol, seed=0).to_result())
-
-
-def _task_fn(payload: NetworkPayload) -> dict[str, Any]:
-    return calibration_task(payload) if payload.network.arch_id == CALIBRATION else network_latency_task(payload)
 
 
 def round_pair_taus(values: np.ndarray) -> list[float]:
@@ -82,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=5, help="architectures (default 5)")
     parser.add_argument("--rounds", type=int, default=3, help="measurements of each (default 3)")
     parser.add_argument("--concurrent", type=int, default=1, help="measurements at a time (default 1)")
+    parser.add_argument("--retime-tolerance", type=float, default=0.05, help="re-timing rule's tolerance (default 0.05)")
     parser.add_argument("--out", default="reports/bench/latency_repeatability.json", help="JSON output path")
     args = parser.parse_args(argv)
 
@@ -92,30 +83,49 @@ def main(argv: list[str] | None = None) -> int:
         ids = list(pd.read_csv(args.archs)["arch_id"][: args.count])
     else:
         ids = [space.arch_id(g) for g in space.sample(args.count, seed=(params.seed, 99))]
-    names = [*ids, CALIBRATION]
-    latencies = np.zeros((args.rounds, len(names)))
-    p10 = np.zeros((args.rounds, len(names)))
-    cvs, seconds = [], []
-    for r in range(args.rounds):
+    protocol = dataclasses.replace(protocol, calibrate=True)
+    tolerance = args.retime_tolerance
+    latencies = np.zeros((args.rounds, len(ids)))
+    relative = np.zeros((args.rounds, len(ids)))
+    calibration = np.zeros((args.rounds, len(ids)))
+    p10 = np.zeros((args.rounds, len(ids)))
+    retimed_latency = np.zeros((args.rounds, len(ids)))
+    cvs, seconds, retimed = [], [], 0
+
+    def measure(names: list[str]) -> dict[str, dict[str, Any]]:
         tasks = [Task(a, NetworkPayload(SpaceArch(space.name, a), protocol, arch_seed(params.seed, a, "latency"))) for a in names]
-        start = time.perf_counter()
         with LocalExecutor(args.concurrent, protocol.threads, quiet=True) as executor:
-            for task, out in executor.map_unordered(_task_fn, tasks):
+            results = {}
+            for task, out in executor.map_unordered(network_latency_task, tasks):
                 if out["status"] != "ok":
                     raise SystemExit(f"{task.name}: {out['status']}: {out['message']}")
-                latencies[r, names.index(task.name)] = out["result"]["latency_ms"]
-                p10[r, names.index(task.name)] = out["result"]["latency_p10_ms"]
-                if task.name != CALIBRATION:
-                    cvs.append(out["result"]["latency_cv"])
+                results[task.name] = out["result"]
+        return results
+
+    for r in range(args.rounds):
+        start = time.perf_counter()
+        results = measure(ids)
         seconds.append(time.perf_counter() - start)
-        print(f"round {r + 1}: " + " ".join(f"{v:.1f}" for v in latencies[r]) + " ms", file=sys.stderr)
-    calibration = latencies[:, -1]
-    calibration_spread = float((calibration.max() - calibration.min()) / np.median(calibration))
-    latencies, p10 = latencies[:, :-1], p10[:, :-1]
-    median = np.median(latencies, axis=0)
-    spread = (latencies.max(axis=0) - latencies.min(axis=0)) / median
-    spread_p10 = (p10.max(axis=0) - p10.min(axis=0)) / np.median(p10, axis=0)
-    taus, taus_p10 = round_pair_taus(latencies), round_pair_taus(p10)
+        for k, a in enumerate(ids):
+            latencies[r, k], p10[r, k] = results[a]["latency_ms"], results[a]["latency_p10_ms"]
+            relative[r, k], calibration[r, k] = results[a]["latency_relative"], results[a]["calibration_ms"]
+            cvs.append(results[a]["latency_cv"])
+        # The pipeline's re-timing rule (latency.retime_tolerance) applied to this round.
+        records = [Record(a, a, {}, "ok", "", results[a], {}) for a in ids]
+        again = drifted(records, tolerance)
+        retimed += len(again)
+        redo = measure(sorted(again)) if again else {}
+        retimed_latency[r] = [redo.get(a, results[a])["latency_ms"] for a in ids]
+        print(f"round {r + 1}: " + " ".join(f"{v:.1f}" for v in latencies[r]) + f" ms, re-timed {len(again)}", file=sys.stderr)
+
+    def spread(values: np.ndarray) -> np.ndarray:
+        return (values.max(axis=0) - values.min(axis=0)) / np.median(values, axis=0)
+
+    absolute, rel, after = spread(latencies), spread(relative), spread(retimed_latency)
+    spread_p10 = spread(p10)
+    flat_calibration = calibration.ravel()
+    calibration_spread = float((flat_calibration.max() - flat_calibration.min()) / np.median(flat_calibration))
+    taus, taus_p10, taus_rel = round_pair_taus(latencies), round_pair_taus(p10), round_pair_taus(relative)
     fp = fingerprint(protocol.threads)
     report = {
         "architectures": ids,
@@ -126,26 +136,34 @@ def main(argv: list[str] | None = None) -> int:
         "runs": protocol.runs,
         "concurrent": args.concurrent,
         "latency_ms": [[round(v, 3) for v in row] for row in latencies],
-        "relative_spread": [round(float(s), 4) for s in spread],
-        "relative_spread_median": round(float(np.median(spread)), 4),
+        "relative_spread": [round(float(s), 4) for s in absolute],
+        "relative_spread_median": round(float(np.median(absolute)), 4),
         "target_spread": 0.03,
-        "meets_target": bool(np.median(spread) < 0.03),
+        "meets_target": bool(np.median(absolute) < 0.03),
         "p10_relative_spread_median": round(float(np.median(spread_p10)), 4),
-        "calibration_latency_ms": [round(float(v), 3) for v in calibration],
+        "latency_relative": [[round(v, 4) for v in row] for row in relative],
+        "calibrated_spread_median": round(float(np.median(rel)), 4),
+        "calibrated_meets_target": bool(np.median(rel) < 0.03),
+        "calibrated_kendall_tau_mean": round(statistics.mean(taus_rel), 3),
+        "retime_tolerance": tolerance,
+        "retimed_measurements": retimed,
+        "retimed_spread_median": round(float(np.median(after)), 4),
+        "calibration_latency_ms": [[round(float(v), 3) for v in row] for row in calibration],
         "calibration_relative_spread": round(calibration_spread, 4),
-        "spread_ratio_to_calibration": round(float(np.median(spread)) / max(calibration_spread, 1e-9), 3),
+        "spread_ratio_to_calibration": round(float(np.median(absolute)) / max(calibration_spread, 1e-9), 3),
         "load_average": round(os.getloadavg()[0], 2),
         "kendall_tau_pairs": [round(t, 3) for t in taus],
         "kendall_tau_mean": round(statistics.mean(taus), 3),
         "p10_kendall_tau_mean": round(statistics.mean(taus_p10), 3),
         "cv_within_median": round(float(np.median(cvs)), 4),
-        "seconds_per_measurement": round(statistics.mean(seconds) / len(names), 3),  # worker start-up included
+        "seconds_per_measurement": round(statistics.mean(seconds) / len(ids), 3),  # worker start-up and calibration included
         "cpu_model": fp["cpu_model"],
         "governor": fp["governor"],
         "torch": fp["torch"],
     }
     write_json(args.out, report)
-    keys = ("relative_spread_median", "calibration_relative_spread", "kendall_tau_mean", "p10_kendall_tau_mean", "seconds_per_measurement")
+    keys = ("relative_spread_median", "calibrated_spread_median", "retimed_spread_median", "retimed_measurements",
+            "calibration_relative_spread", "kendall_tau_mean", "calibrated_kendall_tau_mean", "seconds_per_measurement")
     print(json.dumps({k: report[k] for k in keys}))
     return 0
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from hytnas.errors import ConfigError
 
@@ -169,7 +169,19 @@ class LatencyConfig(_Section):
     runs: Annotated[int, Field(ge=3)] = 50
     import_csv: str | None = None
     workers: PositiveInt = 1
+    # time the calibration network right before each network (calibration_ms, latency_relative)
+    calibrate: bool = False
+    # re-time, once, each network whose calibration differs from the run's median calibration by
+    # more than this fraction (needs calibrate); None: no re-timing
+    retime_tolerance: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
     remote: RemoteDeviceConfig = RemoteDeviceConfig()
+
+    @field_validator("retime_tolerance")
+    @classmethod
+    def _retime_needs_calibration(cls, value: float | None, info: ValidationInfo) -> float | None:
+        if value is not None and not info.data.get("calibrate"):
+            raise ValueError("needs latency.calibrate: true (each measurement is judged by its calibration)")
+        return value
 
 
 class PredictorsConfig(_Section):

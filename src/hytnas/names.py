@@ -12,6 +12,7 @@ NETWORK_NAMES: dict[str, str] = {
     "mobilenetv1_025": "MobileNetV1 x0.25 (MLPerf Tiny)",
     "mobilenetv1_050": "MobileNetV1 x0.5",
     "mobilenetv2_035": "MobileNetV2 x0.35",
+    "mobilenetv3_large": "MobileNetV3-Large",
     "proxylessnas_mobile": "ProxylessNAS-Mobile",
     "mobilevit_xxs": "MobileViT-XXS",
     "mobilevit_xs": "MobileViT-XS",

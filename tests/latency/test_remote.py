@@ -145,3 +145,20 @@ def test_device_check_command(sshd: Sshd, tmp_path: Path) -> None:
     assert '"runtime": "onnxruntime"' in result.stdout and "calibration network:" in result.stdout
     refused = subprocess.run([*hytnas, "--port", str(free_port())], capture_output=True, text=True)
     assert refused.returncode == 2 and refused.stderr.strip().count("\n") == 0 and "cannot connect" in refused.stderr
+
+
+def test_a_detector_exports_its_dense_part(tmp_path: Path) -> None:
+    import io
+
+    from hytnas.detection.backbones import DetectionBackbone
+    from hytnas.latency import device_timer
+    from hytnas.latency.protocol import LatencyProtocol
+    from hytnas.latency.remote import RemotePayload, export_task
+    from hytnas.pipeline.detect import DetectorNetwork
+
+    network = DetectorNetwork(DetectionBackbone("mobilevit_xxs", "zoo", "mobilevit_xxs"), 2, 64)
+    assert export_task(RemotePayload(network, 0, LatencyProtocol(resolution=64)), tmp_path / "m.onnx")["status"] == "ok"
+    (tmp_path / "manifest.json").write_text(json.dumps({"warmup": 1, "runs": 3, "threads": 1, "models": [{"name": "m", "file": "m.onnx"}]}))
+    out = io.StringIO()
+    device_timer.run_manifest(tmp_path, out)
+    assert json.loads(out.getvalue())["status"] == "ok"

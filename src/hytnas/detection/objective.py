@@ -97,6 +97,8 @@ class Detection:
         self.batch_size = batch_size
         self.detections: list[dict[str, Any]] = []
         """The COCO results of the last evaluation."""
+        self.stats: dict[str, float] = {}
+        """The 12 COCOeval numbers (fractions) of the last evaluation."""
 
     def step(self, model: Any, batch: Any, device: Any, channels_last: bool, amp: bool) -> tuple[Any, int, None]:
         import torch
@@ -110,7 +112,8 @@ class Detection:
 
     def evaluate(self, model: Any, batches: Any, device: Any, channels_last: bool, amp: bool) -> tuple[float, float]:
         self.detections = predict(model, self.val, self.batch_size, device)
-        return float("nan"), 100.0 * max(0.0, coco_evaluate(self.val.ground_truth, self.detections)["map"])
+        self.stats = coco_evaluate(self.val.ground_truth, self.detections)
+        return float("nan"), 100.0 * max(0.0, self.stats["map"])
 
 
 __all__ = ["Detection", "detection_batches", "predict"]

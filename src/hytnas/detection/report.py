@@ -23,7 +23,7 @@ PAPER_TABLE3: dict[str, tuple[float, float]] = {
     "hytnas_o": (0.7e6, 22.0),
 }
 """The paper's Table III: backbone -> (parameters, COCO mAP@[.5:.95] in %)."""
-DISPLAY = {**NETWORK_NAMES, "mobilenetv3_large": "MobileNetV3-Large"}
+DISPLAY = NETWORK_NAMES
 
 
 @dataclass
@@ -64,21 +64,33 @@ def collect(backbones: Sequence[DetectionBackbone], train: dict[str, list[Record
 
 
 def flat_metrics(results: Sequence[DetectorResult], baseline: dict[str, float], budget: dict[str, Any]) -> dict[str, Any]:
-    """DVC metrics: ``<label>_map``, ``_map_50``, ``_person_ap``, ``_params``, ``_latency_ms``, ...,
-    the random baseline's mAP, and the headline (HyT-NAS-O against MobileNetV3)."""
+    """DVC metrics: ``<label>_map``, ``_map_50``, ``_person_ap`` (with ``_std`` over seeds),
+    ``_params``, ``_latency_ms``, ..., the paper's ``paper_<label>_params`` and ``_map``, the
+    random baseline's mAP and AP50, and the headline (HyT-NAS-O against MobileNetV3) beside the
+    paper's."""
     out: dict[str, Any] = {f"budget_{k}": v for k, v in budget.items()}
     for result in results:
         for key in ("map", "map_50", "map_75", "map_small", "map_medium", "map_large", "person_ap", "params", "macs",
                     "latency_ms", "images_per_second", "seeds"):
             value = result.values.get(key)
             out[f"{result.label}_{key}"] = round(value, 4) if isinstance(value, float) else value
+        for key in ("map", "map_50", "person_ap"):
+            std = result.values.get(f"{key}_std")
+            if std is not None:
+                out[f"{result.label}_{key}_std"] = round(std, 4)
+        if result.label in PAPER_TABLE3:
+            out[f"paper_{result.label}_params"], out[f"paper_{result.label}_map"] = PAPER_TABLE3[result.label]
     out["baseline_random_map"] = round(100.0 * baseline["map"], 4)
+    out["baseline_random_map_50"] = round(100.0 * baseline["map_50"], 4)
     by_label = {r.label: r.values for r in results}
     o, v3 = by_label.get("hytnas_o", {}), by_label.get("mobilenetv3_large", {})
     if o.get("map") is not None and v3.get("map") is not None:
         out["headline_o_minus_mobilenetv3_map"] = round(o["map"] - v3["map"], 4)
     if o.get("params") and v3.get("params"):
         out["headline_mobilenetv3_over_o_params"] = round(v3["params"] / o["params"], 3)
+    paper_o, paper_v3 = PAPER_TABLE3["hytnas_o"], PAPER_TABLE3["mobilenetv3_large"]
+    out["paper_headline_o_minus_mobilenetv3_map"] = round(paper_o[1] - paper_v3[1], 4)
+    out["paper_headline_mobilenetv3_over_o_params"] = round(paper_v3[0] / paper_o[0], 3)
     return out
 
 
@@ -120,7 +132,7 @@ def render_table3(results: Sequence[DetectorResult], baseline: dict[str, float],
         lines.append(
             f"| {DISPLAY.get(result.label, result.label)} | {_params(v.get('params'))} | "
             f"{_params(paper[0]) if paper else 'n/a'} | {_pm(v, 'map')} | {f'{paper[1]:.1f}' if paper else 'n/a'} | "
-            f"{_pm(v, 'map_50')} | {_pm(v, 'person_ap')} | {_params(v.get('macs')).replace('k', 'k').replace('M', 'M')} | "
+            f"{_pm(v, 'map_50')} | {_pm(v, 'person_ap')} | {_params(v.get('macs'))} | "
             f"{f'{latency:.2f}' if latency else 'n/a'} |"
         )
     lines.append(

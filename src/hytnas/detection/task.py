@@ -148,8 +148,7 @@ def detect_task(payload: DetectPayload) -> dict[str, Any]:
         raise
     model = model.cpu().float()
     detections = objective.detections  # the last epoch's evaluation: the trained model's
-    stats = evaluate(val_split.ground_truth, detections)
-    values: dict[str, Any] = {**stats}
+    values: dict[str, Any] = {**objective.stats}
     if "person" in val_split.names:
         person = val_split.category_ids[val_split.names.index("person")]
         values["person_ap"] = evaluate(val_split.ground_truth, detections, category_ids=[person])["map"]

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from hytnas.config import ExecutorConfig, LatencyConfig
 from hytnas.errors import DataError
-from hytnas.latency.networks import Buildable
+from hytnas.latency.networks import Buildable, CalibrationNetwork
 from hytnas.latency.protocol import LatencyProtocol, time_model
 from hytnas.runs.executor import Executor
 from hytnas.runs.factory import make_executor
@@ -57,6 +57,7 @@ def time_network(build: Callable[[], Any], protocol: LatencyProtocol, seed: int 
     except Exception as err:  # noqa: BLE001
         return outcome("invalid_arch", one_line(err), source=source)
     try:
+        calibration = time_model(CalibrationNetwork().build(), protocol, seed=0) if protocol.calibrate else None
         stats = time_model(model, protocol, seed=seed)
     except Exception as err:  # noqa: BLE001
         if is_out_of_memory(err):
@@ -64,7 +65,10 @@ def time_network(build: Callable[[], Any], protocol: LatencyProtocol, seed: int 
         if isinstance(err, RuntimeError) and ("size" in str(err) or "shape" in str(err)):
             return outcome("invalid_arch", f"does not run at {protocol.resolution} px: {one_line(err)}", source=source)
         raise
-    return outcome("ok", result=stats.to_result(), source=source)
+    result = stats.to_result()
+    if calibration is not None:
+        result.update(calibration_ms=calibration.median_ms, latency_relative=stats.median_ms / calibration.median_ms)
+    return outcome("ok", result=result, source=source)
 
 
 def network_latency_task(payload: NetworkPayload) -> dict[str, Any]:

@@ -25,6 +25,9 @@ from hytnas.latency.device_timer import RESULT_FIELDS, summarize_times as device
 
 PROTOCOL_VERSION = 1
 RESULT_COLUMNS = RESULT_FIELDS
+CALIBRATION_COLUMNS = ("calibration_ms", "latency_relative")
+"""Result columns of a calibrating protocol: the calibration network's median (ms) right before
+the network, and the network's median over it (unitless)."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,10 @@ class LatencyProtocol:
         warmup: untimed forward passes first.
         runs: timed forward passes.
         batch: images per forward pass.
+        calibrate: time the fixed calibration network
+            (:class:`~hytnas.latency.networks.CalibrationNetwork`) right before each network and
+            report ``calibration_ms`` and ``latency_relative`` (its median over the
+            calibration's) beside the absolute figures.
     """
 
     resolution: int = 224
@@ -44,21 +51,27 @@ class LatencyProtocol:
     warmup: int = 10
     runs: int = 50
     batch: int = 1
+    calibrate: bool = False
 
     @classmethod
     def from_config(cls, cfg: Any) -> "LatencyProtocol":
         """From a :class:`~hytnas.config.LatencyConfig`."""
-        return cls(resolution=cfg.resolution, threads=cfg.threads, warmup=cfg.warmup, runs=cfg.runs)
+        return cls(resolution=cfg.resolution, threads=cfg.threads, warmup=cfg.warmup, runs=cfg.runs,
+                   calibrate=bool(getattr(cfg, "calibrate", False)))
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "version": PROTOCOL_VERSION}
+        fields = asdict(self)
+        if not self.calibrate:  # results measured before the field existed keep their keys
+            del fields["calibrate"]
+        return {**fields, "version": PROTOCOL_VERSION}
 
     def describe(self) -> str:
         """The protocol in one sentence (for reports)."""
+        calibration = "; the calibration network timed the same way right before each" if self.calibrate else ""
         return (
             f"batch {self.batch}, 3x{self.resolution}x{self.resolution} float32 NCHW input, eval mode, "
             f"inference_mode, {self.threads} torch thread(s), {self.warmup} warm-up then {self.runs} timed "
-            "forward passes (perf_counter_ns each, GC paused); median, p10/p90, mean, CV"
+            f"forward passes (perf_counter_ns each, GC paused); median, p10/p90, mean, CV{calibration}"
         )
 
 

@@ -14,6 +14,7 @@ with one line naming the device.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import shutil
@@ -197,7 +198,7 @@ class RemoteBackend:
     task = staticmethod(export_task)
 
     def __init__(self, protocol: LatencyProtocol, device: RemoteDeviceConfig) -> None:
-        self.protocol = protocol
+        self.protocol = dataclasses.replace(protocol, calibrate=True)  # the device's program always calibrates
         self.device = device
 
     @classmethod

@@ -5,12 +5,19 @@
 for the device's fingerprint, keys every network's result by what the caller says identifies
 the network plus what any latency depends on (:func:`measurement_inputs`), and runs the
 missing ones through :func:`hytnas.runs.run_jobs`, so a rerun times only what is missing.
+With ``latency.retime_tolerance`` (and a calibrating protocol), a measurement whose calibration
+network ran more than that fraction away from the run's median calibration is timed once more
+(:func:`drifted`).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
+
+import numpy as np
 
 from hytnas.config import LatencyConfig
 from hytnas.latency.backend import Buildable, MeasuringBackend
@@ -20,6 +27,20 @@ from hytnas.runs.fingerprint import identity
 from hytnas.runs.runner import Job, Redo, RunSummary, run_jobs, unique_jobs
 from hytnas.runs.store import Record, ResultStore
 from hytnas.seeds import arch_seed
+
+log = logging.getLogger(__name__)
+
+
+def drifted(records: Sequence[Record], tolerance: float) -> set[str]:
+    """Keys of the ok records, not re-timed before, whose ``calibration_ms`` differs from the
+    median calibration of ``records`` by more than ``tolerance`` (a fraction): measured while
+    the device ran slower or faster than it usually does."""
+    timed = [(r.key, float(r.result["calibration_ms"]), bool(r.result.get("retimed")))
+             for r in records if r.ok and r.result.get("calibration_ms")]
+    if len(timed) < 3:
+        return set()
+    median = float(np.median([c for _, c, _ in timed]))
+    return {key for key, c, retimed in timed if not retimed and abs(c / median - 1.0) > tolerance}
 
 
 def measurement_inputs(latency: LatencyConfig, seed: int, backend: str, environment: Mapping[str, Any]) -> dict[str, Any]:
@@ -107,6 +128,19 @@ def time_networks(
             for job in jobs
         ]
         summary = run_jobs(backend.task, keyed, store, executor, desc=desc, progress=progress, redo=redo)
+        if latency.retime_tolerance is not None:
+            outliers = drifted(summary.records, latency.retime_tolerance)
+            if outliers:
+                log.info("%s: re-timing %d measurement(s) whose calibration drifted beyond %.0f%% of the run's median",
+                         desc, len(outliers), 100 * latency.retime_tolerance)
+                again = run_jobs(backend.task, keyed, store, executor, desc=f"{desc} re-time", progress=progress,
+                                 redo=lambda job, record: job.key in outliers)
+                for k, record in enumerate(again.records):  # re-timed once: never judged again
+                    if record.key in outliers and record.ok:
+                        again.records[k] = store.put(dataclasses.replace(record, result={**record.result, "retimed": True}))
+                again.cached, again.seconds = summary.cached, summary.seconds + again.seconds
+                again.ran, again.redone = summary.ran + again.ran, summary.redone + again.redone
+                summary = again
     finally:
         if own:
             executor.close()
@@ -114,4 +148,4 @@ def time_networks(
     return Timings(summary, [by_key[job.key] for job in keyed], environment)
 
 
-__all__ = ["TimingJob", "Timings", "measurement_inputs", "time_networks"]
+__all__ = ["TimingJob", "Timings", "drifted", "measurement_inputs", "time_networks"]

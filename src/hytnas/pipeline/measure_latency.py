@@ -25,7 +25,7 @@ from hytnas.errors import ConfigError
 from hytnas.io import write_csv, write_json
 from hytnas.latency.backend import MeasuringBackend, SpaceArch, get_backend
 from hytnas.latency.import_csv import read_latency_csv
-from hytnas.latency.protocol import RESULT_COLUMNS, LatencyProtocol
+from hytnas.latency.protocol import CALIBRATION_COLUMNS, RESULT_COLUMNS, LatencyProtocol
 from hytnas.latency.timing import TimingJob, time_networks
 from hytnas.runs.runner import RunSummary
 from hytnas.runs.store import ResultStore
@@ -146,7 +146,8 @@ def run(
     timings = time_networks(
         backend, jobs, cfg, params.seed, ResultStore(paths.cache), desc="measure_latency", progress=progress
     )
-    table = records_table(archs, timings.summary.records, RESULT_COLUMNS)
+    columns = RESULT_COLUMNS + (CALIBRATION_COLUMNS if backend.protocol.calibrate else ())
+    table = records_table(archs, timings.summary.records, columns)
     write_csv(out, table)
     report = latency_report(table, cfg, summary=timings.summary, environment=timings.environment)
     if paths.metrics:

@@ -107,17 +107,22 @@ def _bench_latency(reports: Sequence[Report]) -> list[str]:
             whole(r.get("runs")),
             fix(r.get("relative_spread_median"), 3),
             fix(r.get("p10_relative_spread_median"), 3),
+            fix(r.get("calibrated_spread_median"), 3),
+            fix(r.get("retimed_spread_median"), 3),
             fix(r.get("calibration_relative_spread"), 3),
             fix(r.get("kendall_tau_mean"), 3),
+            fix(r.get("calibrated_kendall_tau_mean"), 3),
             fix(r.get("target_spread"), 3),
             fix(r.get("load_average"), 2),
             fix(r.get("seconds_per_measurement"), 2),
         ])
     lines = ["### Latency repeatability (the same architectures timed in rounds)", ""]
     lines += table(
-        ["file", "architectures", "warm-up", "timed runs", "spread across rounds (median, relative)", "same for p10", "calibration network's spread", "Kendall tau between rounds (mean)", "target spread", "load average", "s per measurement"],
+        ["file", "architectures", "warm-up", "timed runs", "spread across rounds (median, relative)", "same for p10",
+         "same, latency over calibration", "same, after re-timing", "calibration network's spread",
+         "Kendall tau between rounds (mean)", "same, latency over calibration", "target spread", "load average", "s per measurement"],
         rows,
-        [False] + [True] * 10,
+        [False] + [True] * 13,
     )
     return lines + [""]
 

@@ -14,8 +14,10 @@ from hytnas.results.format import (
     network,
     pm,
     provenance,
+    ratio,
     table,
     whole,
+    with_sign,
 )
 from hytnas.results.hvtables import search_tables
 from hytnas.results.reports import Report, final_labels
@@ -244,10 +246,48 @@ def _section_final(r: Report, base: Path, reports_dir: Path, table2_path: Path |
 
 
 def _section_detection(r: Report, base: Path, reports_dir: Path, prefix: str) -> list[str]:
-    """The lines of the ``detection.json`` section: its scalars as a key/value table and a
-    link to ``table3.md`` if it exists."""
-    lines = generic_table(r.data, r.name) + [""]
+    """The lines of the ``detection.json`` section: the budget, one row per detector (ours
+    beside the paper's), the random baseline, the headline, a link to ``table3.md`` and the
+    detections figure."""
+    lines = [
+        provenance([
+            ("data", r.get("budget_data", kind="str")),
+            ("categories", r.get("budget_categories", kind="str")),
+            ("resolution (px)", r.get("budget_resolution")),
+            ("epochs", r.get("budget_epochs")),
+            ("training images", r.get("budget_train_images")),
+            ("validation images", r.get("budget_val_images")),
+            ("seeds", r.get("budget_seeds")),
+        ]),
+        "",
+    ]
+    labels = [k[: -len("_map_50")] for k in r.data if k.endswith("_map_50") and not k.startswith(("baseline_", "paper_"))]
+    rows = []
+    for label in labels:
+        rows.append([
+            network(label),
+            pm(r.get(f"{label}_map"), r.get(f"{label}_map_std"), 2),
+            fix(r.get(f"paper_{label}_map"), 1),
+            fix(r.get(f"{label}_map_50"), 2),
+            whole(r.get(f"{label}_params")),
+            whole(r.get(f"paper_{label}_params")),
+            fix(r.get(f"{label}_latency_ms"), 2),
+        ])
+    rows.append(["random boxes (training statistics)", fix(r.get("baseline_random_map"), 2), "", fix(r.get("baseline_random_map_50"), 2), "", "", ""])
+    lines += table(["detector", "mAP % (± std over seeds)", "paper", "AP50 %", "parameters", "paper", "latency ms (median)"], rows,
+                   [False] + [True] * 6)
+    lines.append("")
+    lines += table(
+        ["headline", "ours", "paper"],
+        [["HyT-NAS-O minus MobileNetV3-Large, mAP points", with_sign(r.get("headline_o_minus_mobilenetv3_map"), 2),
+          with_sign(r.get("paper_headline_o_minus_mobilenetv3_map"), 1)],
+         ["MobileNetV3-Large parameters over HyT-NAS-O's", ratio(r.get("headline_mobilenetv3_over_o_params")),
+          ratio(r.get("paper_headline_mobilenetv3_over_o_params"), 1)]],
+        [False, True, True],
+    )
+    lines.append("")
     table3 = reports_dir / "table3.md"
     if table3.exists():
-        lines += [f"The full table: [{prefix}table3.md]({link(base, table3)}).", ""]
+        lines += [f"The full table, with MACs, person AP and the budget: [{prefix}table3.md]({link(base, table3)}).", ""]
+    lines += image_lines(base, reports_dir, [("detection/detections.png", "detections on validation images")])
     return lines
