@@ -162,3 +162,17 @@ def test_a_detector_exports_its_dense_part(tmp_path: Path) -> None:
     out = io.StringIO()
     device_timer.run_manifest(tmp_path, out)
     assert json.loads(out.getvalue())["status"] == "ok"
+
+
+def test_measure_latency_stage_on_the_device(sshd: Sshd, tmp_path: Path) -> None:
+    import pandas as pd
+
+    from hytnas.pipeline.measure_latency import MeasureLatencyPaths, run
+
+    params = _params(sshd)
+    paths = MeasureLatencyPaths(archs=write_archs(tmp_path / "archs.csv", 3, sampled_seed=2), cache=tmp_path / "cache",
+                                out_dir=tmp_path / "lat", metrics=tmp_path / "latency.json")
+    run(params, paths, progress=False)
+    table = pd.read_csv(tmp_path / "lat" / f"{params.latency.device}.csv")
+    assert (table["status"] == "ok").all() and (table["latency_relative"] > 0).all()
+    assert all(json.loads(s)["runtime"] == "onnxruntime" for s in table["source"])
