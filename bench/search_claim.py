@@ -34,6 +34,8 @@ def main() -> None:
     parser.add_argument("--released-dir", default=None, help="folder with the authors' CSVs")
     parser.add_argument("--oracles", nargs="+", choices=["pipeline", "released"], default=None,
                         help="oracles to search (default: pipeline, and released with --released-dir)")
+    parser.add_argument("--warm-start", action="store_true", help="search.warm_start: true (the BO loops' solver from the evaluated points)")
+    parser.add_argument("--candidates", choices=["visited", "final"], default=None, help="search.solver_candidates")
     parser.add_argument("--workers", type=int, default=None, help="parallel search runs (default: params.yaml's executor)")
     parser.add_argument("--out", default=str(REPO / "reports" / "bench" / "search"))
     parser.add_argument("--metrics", default=str(REPO / "reports" / "bench" / "search.json"))
@@ -45,6 +47,10 @@ def main() -> None:
         strategies=args.strategies, seeds=args.seeds, budget=args.budget, initial=args.initial,
         released_dir=str(Path(args.released_dir).resolve()) if args.released_dir else None,
     )
+    if args.warm_start:
+        tree["search"]["warm_start"] = True
+    if args.candidates:
+        tree["search"]["solver_candidates"] = args.candidates
     if args.workers:
         tree["executor"]["workers"] = args.workers
     params = parse_params(tree, source="params.yaml + bench options")

@@ -226,6 +226,10 @@ class SearchConfig(_Section):
     batch: PositiveInt = 10
     ensemble: PositiveInt = 5
     ucb_beta: Annotated[float, Field(ge=0.0)] = 1.0
+    # the BO loops' acquisition solver: start from the evaluated points (DGEMO) or uniform genomes
+    warm_start: bool = False
+    # its candidates: every point it visits, or its final population (DGEMO)
+    solver_candidates: Literal["visited", "final"] = "visited"
     released_dir: str | None = None
     bounds_sample: Annotated[int, Field(ge=100)] = 10_000
     reference_budget: Annotated[int, Field(ge=100)] = 5_000

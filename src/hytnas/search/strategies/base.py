@@ -42,6 +42,20 @@ def positive_int(strategy: str, name: str, value: Any, minimum: int = 1) -> int:
     return int(value)
 
 
+def boolean(strategy: str, name: str, value: Any) -> bool:
+    """``value`` as a bool, or :class:`ConfigError` naming the option."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ConfigError(f"strategy {strategy}: option {name} = {value!r}, expected true or false")
+    return bool(value)
+
+
+def one_of(strategy: str, name: str, value: Any, choices: tuple[str, ...]) -> str:
+    """``value`` if it is one of ``choices``, or :class:`ConfigError` naming the option."""
+    if value not in choices:
+        raise ConfigError(f"strategy {strategy}: option {name} = {value!r}, expected one of {', '.join(choices)}")
+    return str(value)
+
+
 def non_negative_float(strategy: str, name: str, value: Any) -> float:
     """``value`` as a finite float >= 0, or :class:`ConfigError` naming the option."""
     try:

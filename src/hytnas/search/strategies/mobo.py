@@ -8,8 +8,11 @@ One loop, two surrogates (so the pair is an ablation of the surrogate):
    (``hytnas``: an ensemble of ``ensemble`` XGBoost rankers; ``gp-mobo``: one GP);
 3. acquisition per objective: ``mean - ucb_beta * std`` in the surrogate's score space
    (the paper's UCB, written for minimisation);
-4. NSGA-II (population ``pop_size``, ``n_gen`` generations) minimises the acquisition vector;
-   every point it visits is a candidate;
+4. NSGA-II (population ``pop_size``, ``n_gen`` generations) minimises the acquisition vector,
+   from uniform genomes or, with ``warm_start``, from the evaluated genomes in non-dominated
+   order of their scores filled with uniform ones (DGEMO's and the authors' start); every
+   point it visits is a candidate (``solver_candidates: visited``), or only its final population
+   (``final``, as DGEMO);
 5. candidates already evaluated are dropped; non-dominated sorting of the rest keeps the
    first ``fronts`` fronts; greedy hypervolume improvement of their acquisition values over
    the evaluated front (in the same score space, reference point 1.1) picks ``batch`` of them.
@@ -27,7 +30,7 @@ import numpy as np
 
 from hytnas.config import INITIAL_DESIGN
 from hytnas.runs.executor import Executor, ThreadExecutor
-from hytnas.search.acquisition import lower_confidence_bound, solve_acquisition
+from hytnas.search.acquisition import lower_confidence_bound, solve_acquisition, warm_population
 from hytnas.search.ledger import Ledger
 from hytnas.search.pareto import nondominated_fronts, pareto_mask
 from hytnas.search.problem import Problem
@@ -38,8 +41,10 @@ from hytnas.search.strategies.base import (
     STREAM_SURROGATE,
     Callback,
     Strategy,
+    boolean,
     initial_design,
     non_negative_float,
+    one_of,
     positive_int,
 )
 from hytnas.search.surrogates import (
@@ -69,6 +74,8 @@ class BatchMOBO(Strategy):
         n_gen: int = 20,
         fronts: int = 2,
         n_jobs: int = 1,
+        warm_start: bool = False,
+        solver_candidates: str = "visited",
         **extra: Any,
     ) -> None:
         name = self.name
@@ -80,6 +87,8 @@ class BatchMOBO(Strategy):
             n_gen=positive_int(name, "n_gen", n_gen),
             fronts=positive_int(name, "fronts", fronts),
             n_jobs=positive_int(name, "n_jobs", n_jobs),
+            warm_start=boolean(name, "warm_start", warm_start),
+            solver_candidates=one_of(name, "solver_candidates", solver_candidates, ("visited", "final")),
             **extra,
         )
 
@@ -136,13 +145,19 @@ class BatchMOBO(Strategy):
             mean, std = predict_all(surrogates, G, executor)
             return lower_confidence_bound(mean, std, opts["ucb_beta"])
 
+        solver_seed = derive_seed(seed, STREAM_ACQUISITION, iteration)
+        initial = (
+            warm_population(X, Z, problem.cardinalities, opts["pop_size"], solver_seed) if opts["warm_start"] else None
+        )
         CX, CA = solve_acquisition(
             acquisition,
             problem.cardinalities,
             problem.n_obj,
-            seed=derive_seed(seed, STREAM_ACQUISITION, iteration),
+            seed=solver_seed,
             pop_size=opts["pop_size"],
             n_gen=opts["n_gen"],
+            initial=initial,
+            candidates=opts["solver_candidates"],
         )
         t2 = time.perf_counter()
         new = ~ledger.contains(CX)
@@ -175,7 +190,8 @@ class HyTNAS(BatchMOBO):
     hyperparameters drawn once per run from the paper's grid.
 
     Options: ``initial``, ``batch``, ``ucb_beta``, ``ensemble``, ``pop_size``, ``n_gen``,
-    ``fronts``, ``n_jobs`` (threads for fitting and predicting; each XGBoost model uses one).
+    ``fronts``, ``n_jobs`` (threads for fitting and predicting; each XGBoost model uses one),
+    ``warm_start`` and ``solver_candidates`` (the acquisition solver's start and candidates).
     """
 
     name = "hytnas"
@@ -191,6 +207,8 @@ class HyTNAS(BatchMOBO):
         n_gen: int = 20,
         fronts: int = 2,
         n_jobs: int = 1,
+        warm_start: bool = False,
+        solver_candidates: str = "visited",
     ) -> None:
         super().__init__(
             initial=initial,
@@ -200,6 +218,8 @@ class HyTNAS(BatchMOBO):
             n_gen=n_gen,
             fronts=fronts,
             n_jobs=n_jobs,
+            warm_start=warm_start,
+            solver_candidates=solver_candidates,
             ensemble=positive_int(self.name, "ensemble", ensemble),
         )
 
@@ -214,8 +234,8 @@ class GPMOBO(BatchMOBO):
     """The same loop with one Gaussian process per objective (BoTorch ``SingleTaskGP``).
 
     Options: ``initial``, ``batch``, ``ucb_beta``, ``pop_size``, ``n_gen``, ``fronts``,
-    ``n_jobs`` (threads: the objectives' GPs fit and predict side by side). Torch runs
-    single-threaded during the run (restored after).
+    ``n_jobs`` (threads: the objectives' GPs fit and predict side by side), ``warm_start``,
+    ``solver_candidates``. Torch runs single-threaded during the run (restored after).
     """
 
     name = "gp-mobo"
@@ -230,9 +250,12 @@ class GPMOBO(BatchMOBO):
         n_gen: int = 20,
         fronts: int = 2,
         n_jobs: int = 1,
+        warm_start: bool = False,
+        solver_candidates: str = "visited",
     ) -> None:
         super().__init__(
-            initial=initial, batch=batch, ucb_beta=ucb_beta, pop_size=pop_size, n_gen=n_gen, fronts=fronts, n_jobs=n_jobs
+            initial=initial, batch=batch, ucb_beta=ucb_beta, pop_size=pop_size, n_gen=n_gen, fronts=fronts, n_jobs=n_jobs,
+            warm_start=warm_start, solver_candidates=solver_candidates,
         )
 
     def _context(self) -> AbstractContextManager[Any]:
