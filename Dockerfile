@@ -4,7 +4,10 @@
 #   docker run --rm -v "$PWD":/work hytnas                 # dvc repro
 #   docker run --rm -v "$PWD":/work hytnas make test -o setup
 # For a CPU-only torch wheel, point pip at another index: --build-arg PIP_EXTRA_INDEX_URL=<index>.
-FROM python:3.11.7-slim-bookworm
+# Without an engine, `make image` builds it with buildah on a Debian base it makes itself
+# (--build-arg BASE_IMAGE=..., scripts/build-image.sh).
+ARG BASE_IMAGE=python:3.11.7-slim-bookworm
+FROM ${BASE_IMAGE}
 
 ARG PIP_EXTRA_INDEX_URL=""
 ENV PIP_NO_CACHE_DIR=1 \

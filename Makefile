@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: repro test setup lint clean-venv arm-image
+.PHONY: repro test setup lint clean-venv arm-image image
 ARM_IMAGE := build/hytnas-latency-arm64.oci.tar
 
 setup: $(STAMP)
@@ -24,6 +24,10 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/hadolint Dockerfile docker/latency-arm64/Dockerfile
+
+# The pipeline image (Dockerfile), built without a Docker engine (scripts/build-image.sh).
+image: $(STAMP)
+	bash scripts/build-image.sh
 
 # The ARM latency image, built without a Docker engine or emulation (docker/latency-arm64/build.sh).
 arm-image: $(ARM_IMAGE)
