@@ -75,6 +75,7 @@ def main() -> None:
                 "overhead_s_per_model": round(overhead / size, 3), "overhead_share": round(overhead / wall, 3),
             })
             print(rows[-1], flush=True)
+            executor.close()
     finally:
         sshd.stop()
     write_json(args.out, {

@@ -77,7 +77,8 @@ def _device_check(args: argparse.Namespace) -> None:
              "command": args.command, "port": args.port}
     device = params.latency.remote.model_validate({**params.latency.remote.model_dump(), **{k: v for k, v in given.items() if v is not None}})
     protocol = LatencyProtocol.from_config(params.latency)
-    record = RemoteExecutor(device, protocol).check()
+    with RemoteExecutor(device, protocol) as executor:
+        record = executor.check()
     print(json.dumps(record["fingerprint"], indent=2))
     print(f"calibration network: {record['latency_ms']:.3f} ms median (p10 {record['latency_p10_ms']:.3f}, "
           f"p90 {record['latency_p90_ms']:.3f}) over {record['runs']} runs at {protocol.resolution} px")

@@ -105,6 +105,7 @@ class RemoteExecutor(Executor):
         self.device = device
         self.protocol = protocol
         self.address = DeviceAddress(device.host, device.port, device.user, device.key, device.known_hosts)
+        self._calibration: Path | None = None
         self.batches: list[dict[str, Any]] = []
         """Per batch: models sent, records returned and the phases' seconds (for the overhead bench)."""
 
@@ -133,9 +134,18 @@ class RemoteExecutor(Executor):
         return run.records[0]
 
     def _export_calibration(self, folder: Path) -> None:
-        made = export_task(RemotePayload(CalibrationNetwork(), 0, self.protocol, self.device.opset), folder / CALIBRATION_FILE)
-        if made["status"] != "ok":
-            raise DeviceError(f"the calibration network does not export: {made.get('message')}")
+        """Put the calibration network's ONNX file into ``folder`` (exported once per executor)."""
+        if self._calibration is None:
+            self._calibration = Path(tempfile.mkdtemp(prefix="hytnas-calibration-")) / CALIBRATION_FILE
+            made = export_task(RemotePayload(CalibrationNetwork(), 0, self.protocol, self.device.opset), self._calibration)
+            if made["status"] != "ok":
+                raise DeviceError(f"the calibration network does not export: {made.get('message')}")
+        shutil.copyfile(self._calibration, folder / CALIBRATION_FILE)
+
+    def close(self) -> None:
+        if self._calibration is not None:
+            shutil.rmtree(self._calibration.parent, ignore_errors=True)
+            self._calibration = None
 
     def _send(self, folder: Path, entries: list[dict[str, Any]]) -> Any:
         manifest = {"warmup": self.protocol.warmup, "runs": self.protocol.runs, "threads": self.protocol.threads,

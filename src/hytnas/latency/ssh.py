@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from hytnas.errors import DeviceError
+from hytnas.runs.outcome import one_line
 
 log = logging.getLogger(__name__)
 logging.getLogger("asyncssh").setLevel(logging.WARNING)  # its INFO lines narrate every connection
@@ -81,7 +82,7 @@ async def _connect(address: DeviceAddress) -> Any:
     except asyncssh.HostKeyNotVerifiable as err:
         raise DeviceError(f"{where}: host key not verified against {address.known_hosts or '~/.ssh/known_hosts'} ({_one_line(err)})") from None
     except (OSError, asyncio.TimeoutError, asyncssh.Error) as err:
-        raise DeviceError(f"{where}: cannot connect ({type(err).__name__}: {_one_line(err) or 'timed out'})") from None
+        raise DeviceError(f"{where}: cannot connect ({one_line(err)})") from None
 
 
 async def _batch(address: DeviceAddress, folder: Path, remote: str, command: str, run: BatchRun) -> None:
@@ -98,7 +99,7 @@ async def _batch(address: DeviceAddress, folder: Path, remote: str, command: str
                 await sftp.put(sorted(str(p) for p in folder.iterdir()), remote)
             run.seconds["copy"] = loop.time() - start
         except Exception as err:  # noqa: BLE001 - asyncssh raises its own and OS errors
-            raise DeviceError(f"{where}: copying {folder.name} to {remote} failed ({type(err).__name__}: {_one_line(err)})") from None
+            raise DeviceError(f"{where}: copying {folder.name} to {remote} failed ({one_line(err)})") from None
         start = loop.time()
         full = command.format(models=shlex.quote(remote))
         try:
