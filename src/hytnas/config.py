@@ -230,6 +230,12 @@ class SearchConfig(_Section):
     warm_start: bool = False
     # its candidates: every point it visits, or its final population (DGEMO)
     solver_candidates: Literal["visited", "final"] = "visited"
+    # the batch selection's HVI: on the UCB acquisition or the predicted mean (DGEMO) ...
+    hvi_on: Literal["ucb", "mean"] = "ucb"
+    # ... in the surrogates' score space (hytnas: ranks) or in objective values (DGEMO)
+    hvi_space: Literal["rank", "value"] = "rank"
+    # hytnas: each ranker fitted on its own bootstrap resample of the evaluated points
+    bootstrap: bool = False
     released_dir: str | None = None
     bounds_sample: Annotated[int, Field(ge=100)] = 10_000
     reference_budget: Annotated[int, Field(ge=100)] = 5_000

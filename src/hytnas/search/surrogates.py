@@ -92,6 +92,11 @@ class Surrogate(ABC):
         """``(n,)`` training values in score space (after ``fit`` on the same points)."""
 
     @abstractmethod
+    def values(self, z: np.ndarray) -> np.ndarray:
+        """``(n,)`` scores mapped back to objective values (the inverse of :meth:`targets`,
+        extended beyond the training points' span)."""
+
+    @abstractmethod
     def _fit_jobs(self, X: np.ndarray, y: np.ndarray) -> list[Job]:
         """Jobs that together fit the model on ``n x d`` ``X`` and ``(n,)`` ``y``."""
 
@@ -202,8 +207,12 @@ class _Ranker:
         """Relative fitting cost (trees x depth), for scheduling."""
         return float(self.params.n_estimators * (1 + self.params.max_depth))
 
-    def fit(self, Xf: np.ndarray, relevance: np.ndarray) -> "_Ranker":
-        """Fit on ``n x d`` float32 features and ``(n,)`` relevance (higher = better), one query."""
+    def fit(self, Xf: np.ndarray, relevance: np.ndarray, reference: np.ndarray | None = None) -> "_Ranker":
+        """Fit on ``n x d`` float32 features and ``(n,)`` relevance (higher = better), one query.
+
+        ``reference`` (``n' x d``, default ``Xf``) are the points whose scores define the
+        normalised ranks: all evaluated points, when ``Xf`` is a bootstrap resample of them.
+        """
         import xgboost as xgb
 
         # XGBoost's native API (XGBRanker's settings, without the scikit-learn wrapper's
@@ -223,7 +232,7 @@ class _Ranker:
         booster = xgb.Booster(params, [data])
         _boost(booster, data, self.params.n_estimators)
         self._booster = booster
-        self._sorted = np.sort(self._scores(Xf))
+        self._sorted = np.sort(self._scores(Xf if reference is None else reference))
         return self
 
     def _scores(self, Xf: np.ndarray) -> np.ndarray:
@@ -249,24 +258,51 @@ class RankEnsemble(Surrogate):
         cardinalities: ``(d,)`` choices per genome column.
         size: ensemble size.
         seed: draws the members' hyperparameters and seeds.
+        bootstrap: fit each member on its own resample (with replacement, ``n`` of the ``n``
+            points, redrawn at every fit), so the members' spread measures how much the data
+            pin the ranking down; without it every member sees every point and the spread
+            comes only from their hyperparameters.
     """
 
-    def __init__(self, cardinalities: np.ndarray, size: int = 5, seed: int | Sequence[int] = 0) -> None:
+    def __init__(
+        self, cardinalities: np.ndarray, size: int = 5, seed: int | Sequence[int] = 0, bootstrap: bool = False
+    ) -> None:
         super().__init__(cardinalities)
         if size < 1:
             raise ConfigError(f"ensemble size must be >= 1, got {size}")
         self.members = [_Ranker(p) for p in draw_ranker_params(size, np.random.default_rng(seed))]
+        self.bootstrap = bool(bootstrap)
+        self._resample_rng = np.random.default_rng(seed)
+        self._sorted_y = np.zeros(2)
 
     def targets(self, y: np.ndarray) -> np.ndarray:
         return normalised_rank(y)
+
+    def values(self, z: np.ndarray) -> np.ndarray:
+        """Normalised ranks -> values through the training values' empirical quantiles: rank
+        0 is the best value, 1 the worst, linear between neighbours; beyond ``[0, 1]`` the
+        values' full span per unit of rank (as the ranks themselves are extended)."""
+        z = np.asarray(z, dtype=np.float64)
+        ys = self._sorted_y
+        span = max(float(ys[-1] - ys[0]), 1e-12)
+        v = np.interp(z, np.linspace(0.0, 1.0, len(ys)), ys)
+        v = np.where(z < 0.0, ys[0] + z * span, v)
+        return np.where(z > 1.0, ys[-1] + (z - 1.0) * span, v)
 
     def _fit_jobs(self, X: np.ndarray, y: np.ndarray) -> list[Job]:
         from scipy.stats import rankdata
 
         Xf = self.encode(X).astype(np.float32)
-        # Relevance: higher is better, so the best (lowest) value gets n - 1.
-        relevance = (len(y) - 1) - (rankdata(y, method="min") - 1)
-        return [(m.cost, partial(m.fit, Xf, relevance)) for m in self.members]
+        self._sorted_y = np.sort(np.asarray(y, dtype=np.float64))
+        jobs: list[Job] = []
+        for member in self.members:
+            rows = self._resample_rng.integers(0, len(y), len(y)) if self.bootstrap else np.arange(len(y))
+            sample = y[rows]
+            # Relevance: higher is better, so the best (lowest) value gets n - 1.
+            relevance = (len(sample) - 1) - (rankdata(sample, method="min") - 1)
+            reference = Xf if self.bootstrap else None
+            jobs.append((member.cost, partial(member.fit, Xf[rows], relevance, reference)))
+        return jobs
 
     def _predict_jobs(self, X: np.ndarray) -> list[Job]:
         Xf = self.encode(X).astype(np.float32)
@@ -338,6 +374,9 @@ class GaussianProcess(Surrogate):
 
     def targets(self, y: np.ndarray) -> np.ndarray:
         return (np.asarray(y, dtype=np.float64) - self._lo) / self._span
+
+    def values(self, z: np.ndarray) -> np.ndarray:
+        return self._lo + np.asarray(z, dtype=np.float64) * self._span
 
     def _fit_jobs(self, X: np.ndarray, y: np.ndarray) -> list[Job]:
         return [(1.0, partial(self._fit, X, y))]

@@ -11,6 +11,7 @@ from hytnas.search.strategies.mobo import GPMOBO, BatchMOBO, HyTNAS
 from hytnas.search.strategies.nsga2 import NSGA2Search
 from hytnas.search.strategies.qnehvi import QNEHVI
 from hytnas.search.strategies.random_search import RandomSearch
+from hytnas.search.strategies.released import ReleasedHyTNAS
 
 _REGISTRY: dict[str, type[Strategy]] = {}
 
@@ -58,7 +59,7 @@ def strategy_options(name: str, candidates: Mapping[str, Any]) -> dict[str, Any]
     return {k: v for k, v in candidates.items() if k in accepted}
 
 
-for _cls in (RandomSearch, NSGA2Search, GPMOBO, HyTNAS, QNEHVI):
+for _cls in (RandomSearch, NSGA2Search, GPMOBO, HyTNAS, QNEHVI, ReleasedHyTNAS):
     register_strategy(_cls)
 
 __all__ = [
@@ -69,6 +70,7 @@ __all__ = [
     "NSGA2Search",
     "QNEHVI",
     "RandomSearch",
+    "ReleasedHyTNAS",
     "Strategy",
     "get_strategy",
     "initial_design",

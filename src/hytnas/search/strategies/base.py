@@ -28,6 +28,7 @@ STREAM_NSGA2 = 2
 STREAM_ACQUISITION = 3
 STREAM_SURROGATE = 4
 STREAM_FILL = 5
+STREAM_TIES = 6
 
 
 def initial_design(problem: Problem, n: int, seed: int) -> np.ndarray:

@@ -14,9 +14,18 @@ One loop, two surrogates (so the pair is an ablation of the surrogate):
    point it visits is a candidate (``solver_candidates: visited``), or only its final population
    (``final``, as DGEMO);
 5. candidates already evaluated are dropped; non-dominated sorting of the rest keeps the
-   first ``fronts`` fronts; greedy hypervolume improvement of their acquisition values over
-   the evaluated front (in the same score space, reference point 1.1) picks ``batch`` of them.
-   If fewer remain, later fronts and then uniform unevaluated genomes fill the batch.
+   first ``fronts`` fronts; greedy hypervolume improvement over the evaluated front picks
+   ``batch`` of them. If fewer remain, later fronts and then uniform unevaluated genomes fill
+   the batch. What the improvement is computed on are two options: ``hvi_on`` the
+   acquisition values (``ucb``, the default) or the predicted mean (``mean``, DGEMO), and
+   ``hvi_space`` the surrogates' score space (``rank``, the default: normalised ranks for
+   ``hytnas``) or objective values (``value``, DGEMO: scores mapped back through
+   :meth:`~hytnas.search.surrogates.Surrogate.values`, both the candidates and the evaluated
+   front min-max scaled over the evaluated points); reference point 1.1 either way.
+
+``hytnas`` has one more: ``bootstrap`` fits each ranker on its own resample of the points,
+so the ensemble's spread (UCB's exploration term) reflects the data, not only the members'
+hyperparameters.
 """
 
 from __future__ import annotations
@@ -76,6 +85,8 @@ class BatchMOBO(Strategy):
         n_jobs: int = 1,
         warm_start: bool = False,
         solver_candidates: str = "visited",
+        hvi_on: str = "ucb",
+        hvi_space: str = "rank",
         **extra: Any,
     ) -> None:
         name = self.name
@@ -89,6 +100,8 @@ class BatchMOBO(Strategy):
             n_jobs=positive_int(name, "n_jobs", n_jobs),
             warm_start=boolean(name, "warm_start", warm_start),
             solver_candidates=one_of(name, "solver_candidates", solver_candidates, ("visited", "final")),
+            hvi_on=one_of(name, "hvi_on", hvi_on, ("ucb", "mean")),
+            hvi_space=one_of(name, "hvi_space", hvi_space, ("rank", "value")),
             **extra,
         )
 
@@ -162,9 +175,10 @@ class BatchMOBO(Strategy):
         t2 = time.perf_counter()
         new = ~ledger.contains(CX)
         CX, CA = CX[new], CA[new]
-        fronts = nondominated_fronts(CA)
+        scored, front = self._selection_frame(surrogates, CX, CA, F, Z, executor)
+        fronts = nondominated_fronts(scored)
         kept = np.concatenate(fronts[: opts["fronts"]]) if fronts else np.empty(0, dtype=np.int64)
-        pick = hvi_greedy_select(CA[kept], Z[pareto_mask(Z)], SELECTION_REF, k)
+        pick = hvi_greedy_select(scored[kept], front, SELECTION_REF, k)
         chosen = [int(i) for i in kept[pick]]
         if len(chosen) < k and fronts:  # later fronts, in order
             taken = set(chosen)
@@ -174,6 +188,28 @@ class BatchMOBO(Strategy):
         timings["acquisition"] += t2 - t1
         timings["selection"] += t3 - t2
         return CX[np.asarray(chosen, dtype=np.int64)]
+
+    def _selection_frame(
+        self,
+        surrogates: list[Surrogate],
+        CX: np.ndarray,
+        CA: np.ndarray,
+        F: np.ndarray,
+        Z: np.ndarray,
+        executor: Executor | None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """What the HVI selection compares: the candidates' ``c x m`` values and the evaluated
+        front's ``p x m``, in one frame (``hvi_on``, ``hvi_space``)."""
+        opts = self.options
+        scored = CA
+        if opts["hvi_on"] == "mean" and len(CX):
+            scored, _ = predict_all(surrogates, CX, executor)
+        if opts["hvi_space"] == "rank":
+            return scored, Z[pareto_mask(Z)]
+        values = np.stack([s.values(scored[:, j]) for j, s in enumerate(surrogates)], axis=1) if len(CX) else scored
+        lo = F.min(axis=0)
+        span = np.maximum(F.max(axis=0) - lo, 1e-12)
+        return (values - lo) / span, (F[pareto_mask(F)] - lo) / span
 
     @staticmethod
     def _fill(problem: Problem, ledger: Ledger, chosen: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
@@ -191,7 +227,9 @@ class HyTNAS(BatchMOBO):
 
     Options: ``initial``, ``batch``, ``ucb_beta``, ``ensemble``, ``pop_size``, ``n_gen``,
     ``fronts``, ``n_jobs`` (threads for fitting and predicting; each XGBoost model uses one),
-    ``warm_start`` and ``solver_candidates`` (the acquisition solver's start and candidates).
+    ``warm_start`` and ``solver_candidates`` (the acquisition solver's start and candidates),
+    ``hvi_on`` and ``hvi_space`` (what the batch selection scores), ``bootstrap`` (a resample
+    per ranker).
     """
 
     name = "hytnas"
@@ -209,6 +247,9 @@ class HyTNAS(BatchMOBO):
         n_jobs: int = 1,
         warm_start: bool = False,
         solver_candidates: str = "visited",
+        hvi_on: str = "ucb",
+        hvi_space: str = "rank",
+        bootstrap: bool = False,
     ) -> None:
         super().__init__(
             initial=initial,
@@ -220,12 +261,20 @@ class HyTNAS(BatchMOBO):
             n_jobs=n_jobs,
             warm_start=warm_start,
             solver_candidates=solver_candidates,
+            hvi_on=hvi_on,
+            hvi_space=hvi_space,
             ensemble=positive_int(self.name, "ensemble", ensemble),
+            bootstrap=boolean(self.name, "bootstrap", bootstrap),
         )
 
     def _make_surrogates(self, problem: Problem, seed: int) -> list[Surrogate]:
         return [
-            RankEnsemble(problem.cardinalities, self.options["ensemble"], (seed, STREAM_SURROGATE, j))
+            RankEnsemble(
+                problem.cardinalities,
+                self.options["ensemble"],
+                (seed, STREAM_SURROGATE, j),
+                bootstrap=self.options["bootstrap"],
+            )
             for j in range(problem.n_obj)
         ]
 
@@ -235,7 +284,8 @@ class GPMOBO(BatchMOBO):
 
     Options: ``initial``, ``batch``, ``ucb_beta``, ``pop_size``, ``n_gen``, ``fronts``,
     ``n_jobs`` (threads: the objectives' GPs fit and predict side by side), ``warm_start``,
-    ``solver_candidates``. Torch runs single-threaded during the run (restored after).
+    ``solver_candidates``, ``hvi_on``, ``hvi_space``. Torch runs single-threaded during the
+    run (restored after).
     """
 
     name = "gp-mobo"
@@ -252,10 +302,12 @@ class GPMOBO(BatchMOBO):
         n_jobs: int = 1,
         warm_start: bool = False,
         solver_candidates: str = "visited",
+        hvi_on: str = "ucb",
+        hvi_space: str = "rank",
     ) -> None:
         super().__init__(
             initial=initial, batch=batch, ucb_beta=ucb_beta, pop_size=pop_size, n_gen=n_gen, fronts=fronts, n_jobs=n_jobs,
-            warm_start=warm_start, solver_candidates=solver_candidates,
+            warm_start=warm_start, solver_candidates=solver_candidates, hvi_on=hvi_on, hvi_space=hvi_space,
         )
 
     def _context(self) -> AbstractContextManager[Any]:
