@@ -4,10 +4,12 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: repro test setup lint clean-venv arm-image image
+.PHONY: repro test setup lint clean-venv arm-image image plots
 ARM_IMAGE := build/hytnas-latency-arm64.oci.tar
+# The page template of `dvc plots show/diff` with Vega inlined (plots.html_template in .dvc/config).
+PLOTS_TEMPLATE := .dvc/offline-plots.html
 
-setup: $(STAMP)
+setup: $(STAMP) $(PLOTS_TEMPLATE)
 
 $(STAMP): pyproject.toml requirements.lock scripts/install.sh scripts/install-system.sh
 	bash scripts/install-system.sh
@@ -16,10 +18,17 @@ $(STAMP): pyproject.toml requirements.lock scripts/install.sh scripts/install-sy
 	bash scripts/install.sh $(VENV)/bin/python
 	touch $(STAMP)
 
-repro: $(STAMP)
+$(PLOTS_TEMPLATE): $(STAMP) src/hytnas/results/offline_page.py
+	$(VENV)/bin/hytnas plots template --out $@
+
+repro: $(STAMP) $(PLOTS_TEMPLATE)
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" dvc repro
 
-test: $(STAMP)
+# Every plot of dvc.yaml on one page that needs no network: dvc_plots/index.html.
+plots: $(STAMP) $(PLOTS_TEMPLATE)
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" dvc plots show
+
+test: $(STAMP) $(PLOTS_TEMPLATE)
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" python -m pytest
 
 lint: $(STAMP)

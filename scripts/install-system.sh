@@ -3,10 +3,12 @@
 #   mmdebstrap, buildah, skopeo  build the ARM latency image without a Docker engine (make arm-image)
 #   umoci, runc, qemu-user-static  run that arm64 image here, emulated (tests, run-emulated.sh)
 #   openssh-server  a real sshd on 127.0.0.1 for the remote latency backend's tests
+#   chromium, chromium-driver  a real headless browser for the offline plots page's tests
+#   iproute2  brings up loopback in the browser's network namespace of its own
 # Runs apt-get only when one is missing. Without root it lists what is missing and leaves the
 # rest to whoever can install them: the tests that need a missing tool fail, each naming it.
 set -euo pipefail
-packages=(mmdebstrap buildah skopeo umoci runc qemu-user-static openssh-server)
+packages=(mmdebstrap buildah skopeo umoci runc qemu-user-static openssh-server chromium chromium-driver iproute2)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -21,6 +21,7 @@ def _command_modules() -> list[Callable[[argparse._SubParsersAction], None]]:
     from hytnas.final import commands as final_commands
     from hytnas.latency import commands as latency_commands
     from hytnas.predictors import commands as predictor_commands
+    from hytnas.results import commands as results_commands
     from hytnas.runs import commands as executor_commands
     from hytnas.search import commands as search_commands
     from hytnas.space import commands as space_commands
@@ -34,6 +35,7 @@ def _command_modules() -> list[Callable[[argparse._SubParsersAction], None]]:
         executor_commands.add_commands,
         final_commands.add_commands,
         detect_commands.add_commands,
+        results_commands.add_commands,
     ]
 
 

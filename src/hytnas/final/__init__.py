@@ -15,8 +15,9 @@ Modules: :mod:`~hytnas.final.selection` (BL/BA/O and constraints),
 :mod:`~hytnas.final.plan` (networks, jobs and keys, checked before training),
 :mod:`~hytnas.final.artifacts` (weights and exports, ``models/final``),
 :mod:`~hytnas.final.table` (``table2.md``), :mod:`~hytnas.final.paper_table2` (the paper's
-figures), :mod:`~hytnas.final.report` (the benchmark record), :mod:`~hytnas.final.curves`
-(DVCLive), :mod:`~hytnas.final.figure`.
+figures), :mod:`~hytnas.final.paper_params` (which networks have the paper's parameter counts),
+:mod:`~hytnas.final.report` (the benchmark record), :mod:`~hytnas.final.curves` (DVCLive),
+:mod:`~hytnas.final.figure`.
 """
 
 from hytnas.nn.onnx_export import OnnxCheck, check_onnx, export_onnx
