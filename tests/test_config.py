@@ -28,18 +28,22 @@ def _keys(model: type[BaseModel], prefix: str = "") -> set[str]:
     return out
 
 
-def _flatten(data: dict, prefix: str = "") -> set[str]:
+def _flatten(data: dict, model: type[BaseModel], prefix: str = "") -> set[str]:
+    """Keys of ``data`` down to the fields of ``model``'s sections (a free-form mapping such as
+    ``search.variants`` is one key)."""
     out = set()
     for key, value in data.items():
         out.add(prefix + key)
-        if isinstance(value, dict):
-            out |= _flatten(value, prefix + key + ".")
+        field = model.model_fields.get(key)
+        section = field.annotation if field is not None else None
+        if isinstance(value, dict) and isinstance(section, type) and issubclass(section, BaseModel):
+            out |= _flatten(value, section, prefix + key + ".")
     return out
 
 
 def test_params_file_sets_every_key(repo_root: Path) -> None:
     data = yaml.safe_load((repo_root / "params.yaml").read_text())
-    assert _flatten(data) == _keys(Params)
+    assert _flatten(data, Params) == _keys(Params)
 
 
 def test_every_params_key_has_a_comment(repo_root: Path) -> None:

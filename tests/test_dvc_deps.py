@@ -22,7 +22,23 @@ STAGES = yaml.safe_load((REPO / "dvc.yaml").read_text())["stages"]
 
 
 def _script(stage: dict) -> Path:
-    return REPO / stage["cmd"].split()[1]
+    return REPO / next(token for token in stage["cmd"].split() if token.startswith("stages/"))
+
+
+@pytest.mark.parametrize("name", sorted(STAGES))
+def test_stage_runs_the_code_of_its_own_checkout(name: str) -> None:
+    # `dvc exp run --temp/--queue` runs stages in a copy of the repository; with the editable
+    # install alone they would import the work tree's src/, not the copy's.
+    assert STAGES[name]["cmd"].lstrip().startswith("PYTHONPATH=src python stages/"), f"stage {name}: {STAGES[name]['cmd'][:60]}"
+
+
+def test_pythonpath_src_wins_over_the_editable_install(tmp_path: Path) -> None:
+    (tmp_path / "src" / "hytnas").mkdir(parents=True)
+    (tmp_path / "src" / "hytnas" / "__init__.py").write_text("COPY = True\n")
+    code = "import hytnas; print(hytnas.__file__)"
+    done = subprocess.run(f"PYTHONPATH=src {sys.executable} -c '{code}'", shell=True, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60, check=True)
+    assert Path(done.stdout.strip()).resolve() == (tmp_path / "src" / "hytnas" / "__init__.py").resolve()
 
 
 def _covered(path: Path, deps: list[str]) -> bool:

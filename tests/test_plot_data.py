@@ -107,11 +107,14 @@ def _write(path: Path, data: dict) -> None:
 
 def test_summary_short_keys(tmp_path: Path) -> None:
     def strategy(evals: float, hv: float) -> dict:
-        return {"hv_at_100_mean": hv - 0.1, "hv_at_300_mean": hv, "evals_to_95pct_median": evals}
+        reached = 2 if evals <= 300 else 0
+        return {"seeds": 2, "hv_at_100_mean": hv - 0.1, "hv_at_300_mean": hv, "evals_to_95pct_median": evals,
+                "reached_95pct_runs": reached}
 
     _write(
         tmp_path / "search.json",
-        {"pipeline": {"hytnas": strategy(50.0, 0.97), "nsga2": strategy(250.0, 0.95), "stage_seconds": 12.0}},
+        {"pipeline": {"hytnas": strategy(50.0, 0.97), "nsga2": strategy(250.0, 0.95), "random": strategy(301.0, 0.9),
+                      "stage_seconds": 12.0}},
     )
     _write(tmp_path / "predictors.json", {"accuracy": {"chosen_kendall_tau": 0.5}, "latency": {"chosen_kendall_tau": 0.9}})
     _write(tmp_path / "final.json", {"headline_o_acc_gain": 4.2, "headline_o_param_ratio": 2.9, "headline_bl_params": 71682})
@@ -119,6 +122,7 @@ def test_summary_short_keys(tmp_path: Path) -> None:
     assert summary(tmp_path) == {
         "hv_hytnas": 0.97,
         "hv_nsga2": 0.95,
+        "hv_random": 0.9,
         "nsga2_ratio_hytnas": 5.0,
         "tau_accuracy": 0.5,
         "tau_latency": 0.9,

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from hytnas.errors import DataError
+from hytnas.names import STRATEGY_NAMES
 from hytnas.results import RESULTS_NAME, render_results, write_results
 
 REPO = Path(__file__).resolve().parents[1]
@@ -176,7 +177,7 @@ def test_key_rows_match_their_reports(copied: Path) -> None:
         assert std == pytest.approx(round(predictors[target][chosen]["kendall_tau_std"], 3))
 
     search = json.loads((copied / "search.json").read_text())
-    names = {"random": "random search", "nsga2": "NSGA-II", "gp-mobo": "GP-MOBO", "hytnas": "HyT-NAS"}
+    names = STRATEGY_NAMES
     for oracle, entry in search.items():
         for strategy, summary in entry.items():
             if not isinstance(summary, dict):

@@ -211,8 +211,18 @@ class PredictorsConfig(_Section):
     curve_sizes: list[Annotated[int, Field(ge=10)]] = [25, 50, 100, 200, 500, 1000]
 
 
+class StrategyVariant(_Section):
+    """A named setting of a strategy for ``search.strategies``: ``options`` override the
+    shared ``search`` keys (``initial``, ``batch``, ...) for that entry only."""
+
+    # the registered strategy it runs (default: the variant's own name)
+    strategy: str | None = None
+    options: dict[str, Any] = {}
+
+
 class SearchConfig(_Section):
-    # random | nsga2 | gp-mobo | hytnas | qnehvi | any registered strategy (checked by the stage)
+    # random | nsga2 | gp-mobo | hytnas | qnehvi | hytnas-released | any registered strategy
+    # or a name of search.variants (checked by the stage)
     strategies: Annotated[list[str], Field(min_length=1)] = [
         "random",
         "nsga2",
@@ -236,6 +246,9 @@ class SearchConfig(_Section):
     hvi_space: Literal["rank", "value"] = "rank"
     # hytnas: each ranker fitted on its own bootstrap resample of the evaluated points
     bootstrap: bool = False
+    # named strategy settings, usable in strategies: {name: {strategy: hytnas, options: {...}}};
+    # a registered strategy's own name changes its options only (e.g. hytnas-released's batch)
+    variants: dict[str, StrategyVariant] = {}
     released_dir: str | None = None
     bounds_sample: Annotated[int, Field(ge=100)] = 10_000
     reference_budget: Annotated[int, Field(ge=100)] = 5_000

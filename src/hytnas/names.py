@@ -26,6 +26,7 @@ STRATEGY_NAMES: dict[str, str] = {
     "gp-mobo": "GP-MOBO",
     "hytnas": "HyT-NAS",
     "qnehvi": "qNEHVI",
+    "hytnas-released": "HyT-NAS (authors' released code)",
 }
 """Search strategy name -> display name."""
 

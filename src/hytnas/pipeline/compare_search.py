@@ -24,7 +24,7 @@ from hytnas.errors import ConfigError
 from hytnas.io import write_json
 from hytnas.predictors.oracle import PredictorOracle
 from hytnas.runs import Executor, make_executor
-from hytnas.search import get_strategy, list_strategies, strategy_options
+from hytnas.search import get_strategy, resolve_entry
 from hytnas.search.compare import OracleComparison, SearchJob, long_nsga2_front, run_searches, score, summarize, uniform_bounds
 from hytnas.search.ledger import History
 from hytnas.search.report import write_reports
@@ -37,7 +37,6 @@ CHECKPOINTS = (100, 200, 300, 500, 1000)
 TARGETS = (0.95, 0.99)
 """Fractions of the reference HV whose evaluations-to-reach are reported."""
 ORACLES = ("pipeline", "released")
-BO_STRATEGIES = ("hytnas", "gp-mobo", "qnehvi")
 
 
 @dataclass(frozen=True)
@@ -72,16 +71,15 @@ def check_search(params: Params) -> None:
     """Bad search params, before any work: an unknown strategy, a bad option, or a budget that
     leaves nothing after the BO strategies' initial design."""
     cfg = params.search
-    if cfg.budget <= cfg.initial and any(s in BO_STRATEGIES for s in cfg.strategies):
-        raise ConfigError(
-            f"search.budget = {cfg.budget} must exceed search.initial = {cfg.initial} (the initial design of the BO strategies)"
-        )
-    known = list_strategies()
-    unknown = [name for name in cfg.strategies if name not in known]
-    if unknown:
-        raise ConfigError(f"search.strategies: unknown {', '.join(map(repr, unknown))}; expected some of {', '.join(known)}")
-    for name in cfg.strategies:
-        get_strategy(name, **strategy_options(name, cfg.model_dump()))
+    search = cfg.model_dump()
+    for label in cfg.strategies:
+        base, options = resolve_entry(label, search)
+        strategy = get_strategy(base, **options)
+        initial = int(strategy.options.get("initial", 0) or 0)
+        if cfg.budget <= initial:
+            raise ConfigError(
+                f"search.budget = {cfg.budget} must exceed the initial design of {label} ({initial} architectures)"
+            )
 
 
 def released_oracle(params: Params, folder: Path, models: Path) -> PredictorOracle:
@@ -164,10 +162,12 @@ def _compare(params: Params, oracle: PredictorOracle, executor: Executor) -> tup
     """Every strategy and seed on one oracle, scored in one frame."""
     cfg = params.search
     start = time.perf_counter()
+    search = cfg.model_dump()
+    entries = {label: resolve_entry(label, search) for label in cfg.strategies}
     jobs = [
-        SearchJob(oracle, name, seed, cfg.budget, strategy_options(name, cfg.model_dump()))
+        SearchJob(oracle, entries[label][0], seed, cfg.budget, entries[label][1], label=label)
         for seed in range(params.seed, params.seed + cfg.seeds)
-        for name in cfg.strategies
+        for label in cfg.strategies
     ]
     done = 0
 

@@ -28,6 +28,7 @@ from hytnas.search.strategies import (
     get_strategy,
     list_strategies,
     register_strategy,
+    resolve_entry,
     strategy_options,
 )
 
@@ -53,5 +54,6 @@ __all__ = [
     "reference_front",
     "reference_hv",
     "register_strategy",
+    "resolve_entry",
     "strategy_options",
 ]

@@ -10,7 +10,7 @@ a reference front pooled from every run plus one long NSGA-II run, and the summa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Protocol, Sequence
 
 import numpy as np
@@ -34,20 +34,25 @@ class OracleFactory(Protocol):
 
 @dataclass(frozen=True)
 class SearchJob:
-    """One run: ``strategy`` with ``options`` on the oracle ``factory`` for ``budget`` evaluations."""
+    """One run: ``strategy`` with ``options`` on the oracle ``factory`` for ``budget``
+    evaluations; ``label`` names it in the comparison (a ``search.variants`` name; default
+    the strategy's)."""
 
     factory: Any
     strategy: str
     seed: int
     budget: int
     options: dict[str, Any] = field(default_factory=dict)
+    label: str = ""
 
 
 def run_job(job: SearchJob) -> History:
-    """Build the oracle, run the strategy, return its history (runs where the executor puts it)."""
+    """Build the oracle, run the strategy, return its history under the job's label (runs
+    where the executor puts it)."""
     space, objective = job.factory()
     problem = Problem(space, objective, n_obj=2, names=("error_pct", "latency_ms"))
-    return get_strategy(job.strategy, **job.options).run(problem, job.budget, seed=job.seed)
+    history = get_strategy(job.strategy, **job.options).run(problem, job.budget, seed=job.seed)
+    return replace(history, strategy=job.label) if job.label and job.label != history.strategy else history
 
 
 def run_searches(

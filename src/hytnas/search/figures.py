@@ -9,7 +9,7 @@ import numpy as np
 
 from hytnas.search.compare import OracleComparison
 
-COLOURS = {"random": "#7f7f7f", "nsga2": "#1f77b4", "gp-mobo": "#2ca02c", "hytnas": "#d62728", "qnehvi": "#9467bd"}
+COLOURS = {"random": "#7f7f7f", "nsga2": "#1f77b4", "gp-mobo": "#2ca02c", "hytnas": "#d62728", "qnehvi": "#9467bd", "hytnas-released": "#ff7f0e"}
 
 
 def _pyplot():

@@ -59,6 +59,37 @@ def strategy_options(name: str, candidates: Mapping[str, Any]) -> dict[str, Any]
     return {k: v for k, v in candidates.items() if k in accepted}
 
 
+def resolve_entry(label: str, search: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The registered strategy and the options of one ``search.strategies`` entry.
+
+    ``label`` is a registered name or a name of ``search.variants`` (``{label: {"strategy":
+    base, "options": {...}}}``, ``strategy`` defaulting to ``label``). The options are the
+    shared ``search`` keys the strategy accepts, overridden by the variant's ``options``.
+
+    Raises:
+        ConfigError: ``label`` is neither; or a variant's option is not one of its strategy's
+            (named with the key it came from).
+    """
+    variant = dict((search.get("variants") or {}).get(label) or {})
+    base = variant.get("strategy") or label
+    if base not in _with_plugins():
+        where = f"search.variants.{label}.strategy" if variant.get("strategy") else "search.strategies"
+        raise ConfigError(
+            f"{where}: unknown {base!r}; expected a registered strategy ({', '.join(list_strategies())}) "
+            "or a name of search.variants"
+        )
+    options = strategy_options(base, search)
+    own = dict(variant.get("options") or {})
+    accepted = _lookup(base).option_names()
+    unknown = sorted(set(own) - set(accepted))
+    if unknown:
+        raise ConfigError(
+            f"search.variants.{label}.options: {', '.join(unknown)} not an option of {base}; expected some of {', '.join(accepted)}"
+        )
+    options.update(own)
+    return base, options
+
+
 for _cls in (RandomSearch, NSGA2Search, GPMOBO, HyTNAS, QNEHVI, ReleasedHyTNAS):
     register_strategy(_cls)
 
@@ -76,5 +107,6 @@ __all__ = [
     "initial_design",
     "list_strategies",
     "register_strategy",
+    "resolve_entry",
     "strategy_options",
 ]
