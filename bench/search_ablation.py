@@ -1,0 +1,129 @@
+"""Benchmark: the choices the paper leaves open in the ``hytnas`` loop, each on and off.
+
+Runs the compare_search stage once per oracle with NSGA-II, the paper-literal ``hytnas``
+(params.yaml's defaults), one variant per choice with that choice made as DGEMO and the
+authors make it, one with all of them, and ``hytnas-released`` (the authors' released
+configuration at its own initial design and batch), all scored in one frame against one
+reference front. The variants are ``search.variants`` entries:
+
+- ``+warm_start``: the acquisition solver starts from the evaluated points (non-dominated order);
+- ``+final``: its candidates are its final population, not every point it visited;
+- ``+mean``: the batch's hypervolume improvement is scored on the predicted mean, not the UCB;
+- ``+value``: ... in objective values (ranks mapped through the evaluated quantiles), not ranks;
+- ``+bootstrap``: each ranker is fitted on its own bootstrap resample;
+- ``dgemo``: all five.
+
+Writes the stage's summary with the settings to ``--metrics`` and a Markdown table (HV fraction
+at each checkpoint, mean +- std over seeds; median evaluations to 95% and 99% of the reference
+HV, with runs reached, "not reached" unless more than half the runs did; NSGA-II's
+evaluations to 95% over the variant's, where the variant's median is a real count, NSGA-II's
+a lower bound when it did not reach) beside it (``.md``).
+
+    .venv/bin/python bench/search_ablation.py --seeds 10 --budget 300 --released-dir ../shared/paper-data \
+        --oracles released --metrics reports/bench/search_ablation_released.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from hytnas.config import load_params, parse_params
+from hytnas.io import write_json, write_text
+from hytnas.pipeline.compare_search import CompareSearchPaths, run
+from hytnas.pipeline.script import configure_logging
+
+REPO = Path(__file__).resolve().parents[1]
+
+CHOICES: dict[str, dict[str, Any]] = {
+    "+warm_start": {"warm_start": True},
+    "+final": {"solver_candidates": "final"},
+    "+mean": {"hvi_on": "mean"},
+    "+value": {"hvi_space": "value"},
+    "+bootstrap": {"bootstrap": True},
+}
+"""Each open choice, as the options that make it DGEMO's / the authors' way."""
+
+
+def variants(base: str) -> dict[str, dict[str, Any]]:
+    """``search.variants`` entries: one per choice of :data:`CHOICES`, and ``dgemo`` with all."""
+    table = {f"{base}{suffix}": {"strategy": base, "options": options} for suffix, options in CHOICES.items()}
+    every: dict[str, Any] = {}
+    for options in CHOICES.values():
+        every.update(options)
+    table[f"{base}-dgemo"] = {"strategy": base, "options": every}
+    table["hytnas-released"] = {"strategy": "hytnas-released", "options": {"initial": 100, "batch": 50}}
+    return table
+
+
+def markdown(summary: dict[str, Any], checkpoints: list[int], order: list[str]) -> str:
+    """The ablation table of each oracle."""
+    lines: list[str] = []
+    for oracle, entry in summary.items():
+        lines += [f"### Oracle `{oracle}`", ""]
+        head = ["strategy", *[f"HV@{c}" for c in checkpoints], "evals to 95% (runs)", "evals to 99% (runs)", "NSGA-II / it, 95%"]
+        lines += ["| " + " | ".join(head) + " |", "| " + " | ".join(["---"] + ["---:"] * (len(head) - 1)) + " |"]
+        nsga2 = entry.get("nsga2", {}).get("evals_to_95pct_median")
+        for name in order:
+            row = entry.get(name)
+            if not isinstance(row, dict):
+                continue
+            cells = [f"`{name}`"]
+            for c in checkpoints:
+                mean, std = row.get(f"hv_at_{c}_mean"), row.get(f"hv_at_{c}_std")
+                cells.append("n/a" if mean is None else f"{mean:.3f} ± {std or 0.0:.3f}")
+            seeds = row.get("seeds") or 0
+            for target in ("95pct", "99pct"):
+                median, runs = row.get(f"evals_to_{target}_median"), row.get(f"reached_{target}_runs") or 0
+                shown = f"{median:.0f}" if 2 * runs > seeds else "not reached"
+                cells.append(f"{shown} ({runs}/{seeds})")
+            evals, runs = row.get("evals_to_95pct_median"), row.get("reached_95pct_runs") or 0
+            real = nsga2 and evals and 2 * runs > seeds and name != "nsga2"
+            cells.append(f"{nsga2 / evals:.2f}" if real else "n/a")
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--budget", type=int, default=300)
+    parser.add_argument("--base", default="hytnas", help="the loop whose choices are ablated (hytnas or gp-mobo)")
+    parser.add_argument("--only", nargs="+", default=None, help="variants to run (default: all) besides nsga2 and the base")
+    parser.add_argument("--released-dir", default=None, help="folder with the authors' CSVs")
+    parser.add_argument("--oracles", nargs="+", choices=["pipeline", "released"], default=None)
+    parser.add_argument("--workers", type=int, default=None, help="parallel search runs (default: params.yaml's executor)")
+    parser.add_argument("--metrics", default=str(REPO / "reports" / "bench" / "search_ablation.json"))
+    args = parser.parse_args()
+
+    configure_logging()
+    table = variants(args.base)
+    chosen = [name for name in table if args.only is None or name in args.only]
+    strategies = ["nsga2", args.base, *chosen]
+    tree = load_params(REPO / "params.yaml").model_dump()
+    tree["search"].update(
+        strategies=strategies, seeds=args.seeds, budget=args.budget, variants={name: table[name] for name in chosen},
+        released_dir=str(Path(args.released_dir).resolve()) if args.released_dir else None,
+    )
+    if args.workers:
+        tree["executor"]["workers"] = args.workers
+    params = parse_params(tree, source="params.yaml + bench options")
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = CompareSearchPaths(
+            predictors=REPO / "models" / "predictors", models=Path(tmp) / "models", out=Path(tmp) / "out",
+            metrics=Path(tmp) / "search.json", params_dir=REPO,
+        )
+        summary = run(params, paths, oracles=args.oracles).report
+    checkpoints = sorted({int(k.split("_")[2]) for e in summary.values() if isinstance(e, dict)
+                          for row in e.values() if isinstance(row, dict) for k in row if k.startswith("hv_at_") and k.endswith("_mean")})
+    settings = {**vars(args), "variants": {name: table[name] for name in chosen}}
+    write_json(args.metrics, {"settings": settings, "summary": summary})
+    text = f"# Search ablation ({args.seeds} seeds, {args.budget} evaluations)\n\nGenerated by `bench/search_ablation.py`; settings in `{Path(args.metrics).name}`.\n\n"
+    write_text(Path(args.metrics).with_suffix(".md"), text + markdown(summary, checkpoints, strategies))
+
+
+if __name__ == "__main__":
+    main()
