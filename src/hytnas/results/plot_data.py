@@ -108,13 +108,12 @@ def hv_bands(hv_csv: Path) -> pd.DataFrame:
         hv_csv: a search comparison's ``hv.csv`` (one row per strategy, seed and evaluation).
     """
     frame = _read(hv_csv, ("strategy", "seed", "evaluations", "hv_fraction"), "a search comparison's hv.csv")
-    grouped = frame.groupby(["strategy", "evaluations"], sort=True)["hv_fraction"]
-    table = grouped.agg(hv_fraction="mean", std="std", seeds="count").reset_index()
-    spread = table.pop("std").fillna(0.0)
-    table["hv_fraction_lo"] = (table["hv_fraction"] - spread).clip(0.0, 1.0)
-    table["hv_fraction_hi"] = (table["hv_fraction"] + spread).clip(0.0, 1.0)
-    table = table.rename(columns={"strategy": "series"})
-    return table[["series", "evaluations", "hv_fraction", "hv_fraction_lo", "hv_fraction_hi", "seeds"]]
+    frame = frame.rename(columns={"strategy": "series"})
+    table = _with_spread(frame, ["series", "evaluations"], ("hv_fraction",))
+    for bound in ("hv_fraction_lo", "hv_fraction_hi"):
+        table[bound] = table[bound].clip(0.0, 1.0)
+    table["seeds"] = frame.groupby(["series", "evaluations"], sort=True).size().to_numpy()
+    return table
 
 
 def fronts(fronts_csv: Path) -> pd.DataFrame:
