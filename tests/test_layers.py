@@ -19,7 +19,7 @@ BASE = {"errors", "io", "names", "seeds"}
 ALLOWED: dict[str, set[str]] = {
     # ground: no hytnas imports at all
     "errors": set(),
-    "io": set(),
+    "io": {"errors"},
     "seeds": set(),
     "plugins": {"errors"},
     "names": set(),

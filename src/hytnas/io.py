@@ -1,5 +1,6 @@
 """Atomic file writing: every file is written to a temporary name and renamed into place,
-so a killed run never leaves a half-written output."""
+so a killed run never leaves a half-written output. And the one JSON reader of input files,
+whose every failure is one :class:`~hytnas.errors.DataError` line."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 import pandas as pd
+
+from hytnas.errors import DataError
 
 
 @contextlib.contextmanager
@@ -49,3 +52,30 @@ def write_csv(path: str | Path, frame: pd.DataFrame) -> None:
     """CSV with header, no index, ``\\n`` line ends, floats with repr precision."""
     with atomic_open(path, "w", encoding="utf-8", newline="") as handle:
         frame.to_csv(handle, index=False, lineterminator="\n")
+
+
+def read_json(path: str | Path, what: str, *, shown: str | None = None) -> Any:
+    """The JSON value in ``path``.
+
+    Args:
+        path: the file.
+        what: what the file should hold, for the error line ("a COCO instances file").
+        shown: the name errors give the file (default: ``path``).
+
+    Raises:
+        DataError: the file is missing, unreadable, not UTF-8 or not JSON; one line naming the
+            file, the place of a syntax error and what was expected.
+    """
+    shown = shown or str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(f"{shown}: not found; expected {what}") from None
+    except OSError as err:
+        raise DataError(f"{shown}: cannot be read ({err.strerror}); expected {what}") from None
+    except UnicodeDecodeError:
+        raise DataError(f"{shown}: not UTF-8 text; expected {what}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise DataError(f"{shown}: not valid JSON ({err.msg} at line {err.lineno}, column {err.colno}); expected {what}") from None

@@ -78,7 +78,7 @@ def test_detect_end_to_end_then_resume(raw: Path, tmp_path: Path) -> None:
     "detect, error, message",
     [
         ({"backbones": ["resnet9000"]}, SpaceError, "detect.backbones: unknown backbone 'resnet9000'"),
-        ({"backbones": ["hytnas_ba"]}, DataError, "hytnas_ba/spec.json: not found; detect.backbones names hytnas_ba"),
+        ({"backbones": ["hytnas_ba"]}, DataError, "hytnas_ba/spec.json: not found; expected the spec.json of train_final's pick hytnas_ba, which detect.backbones names"),
         ({"categories": ["person", "unicorn"]}, DataError, "detect.categories: 'unicorn' not among the categories"),
         ({"resolution": 16}, Exception, "detect.resolution"),
     ],

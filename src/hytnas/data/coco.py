@@ -9,13 +9,13 @@ and the first missing or malformed field.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from numbers import Real
 from pathlib import Path
 from typing import Any
 
 from hytnas.errors import DataError
+from hytnas.io import read_json
 
 COCO2014_LAYOUT = (
     "annotations/instances_train2014.json, annotations/instances_val2014.json, train2014/, val2014/"
@@ -108,17 +108,7 @@ def read_instances(path: str | Path) -> Instances:
     annotations ``image_id, category_id, bbox, area``; categories ``id, name``.
     """
     path = Path(path)
-    try:
-        with open(path, "rb") as handle:
-            data = json.load(handle)
-    except FileNotFoundError:
-        raise DataError(f"{path}: annotation file not found") from None
-    except OSError as err:
-        raise DataError(f"{path}: cannot read annotation file ({err.strerror})") from None
-    except json.JSONDecodeError as err:
-        raise DataError(f"{path}: not valid JSON ({err.msg} at line {err.lineno})") from None
-    except UnicodeDecodeError:
-        raise DataError(f"{path}: not valid JSON (not UTF-8 text)") from None
+    data = read_json(path, "a COCO instances file")
     if not isinstance(data, dict):
         raise DataError(f"{path}: not a COCO instances file: expected a JSON object with images, annotations, categories")
     for key in ("images", "annotations", "categories"):

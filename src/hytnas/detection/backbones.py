@@ -10,13 +10,13 @@ takes: the name ``mobilenetv3_large`` or an :class:`~hytnas.archspec.ArchSpec`.
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
 from hytnas.archspec import ArchSpec
 from hytnas.errors import DataError, SpaceError
+from hytnas.io import read_json
 
 REFERENCE_BACKBONES = ("mobilenetv3_large", "mobilevit_xxs", "mobilevit_xs")
 """The paper's Table III references."""
@@ -82,13 +82,8 @@ def plan_backbones(names: Sequence[str], final_models: Path) -> list[DetectionBa
             out.append(DetectionBackbone(name, "zoo", name))
         elif name in PICKS:
             path = final_models / name / "spec.json"
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except FileNotFoundError:
-                raise DataError(f"{path}: not found; detect.backbones names {name}, a pick of train_final (run it first)") from None
-            except (json.JSONDecodeError, UnicodeDecodeError) as err:
-                raise DataError(f"{path}: not valid JSON ({err})") from None
-            if data.get("kind") != "space" or not data.get("ref") or not data.get("space"):
+            data = read_json(path, f"the spec.json of train_final's pick {name}, which detect.backbones names (run train_final first)")
+            if not isinstance(data, dict) or data.get("kind") != "space" or not data.get("ref") or not data.get("space"):
                 raise DataError(f"{path}: expected a train_final spec.json of a search-space pick (kind space, ref, space)")
             out.append(DetectionBackbone(name, "space", str(data["ref"]), str(data["space"])))
         else:
@@ -135,12 +130,7 @@ def resolve_backbone(name: str, *, space: str | None = None) -> str | ArchSpec:
 
 
 def _from_spec_file(path: Path) -> ArchSpec:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(f"{path}: backbone spec file not found") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise DataError(f"{path}: not valid JSON ({err})") from None
+    data = read_json(path, "a backbone spec.json written by train_final")
     if not isinstance(data, dict) or not isinstance(data.get("spec"), dict):
         raise DataError(f"{path}: expected a train_final spec.json with a 'spec' object")
     try:

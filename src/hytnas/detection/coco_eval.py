@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 import math
 from numbers import Real
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any, Sequence
 
 from hytnas.data.coco import Instances, read_instances
 from hytnas.errors import DataError
+from hytnas.io import read_json
 
 STAT_NAMES = (
     "map", "map_50", "map_75", "map_small", "map_medium", "map_large",
@@ -87,13 +87,7 @@ def check_detections(detections: Any, instances: Instances, source: str = "detec
 
 def read_detections(path: str | Path, instances: Instances) -> list[dict[str, Any]]:
     """Detections from a COCO results JSON file, checked (:func:`check_detections`)."""
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(f"{path}: detections file not found") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise DataError(f"{path}: not valid JSON ({err})") from None
+    data = read_json(path, "a COCO results file (a list of detections)")
     return check_detections(data, instances, str(path))
 
 

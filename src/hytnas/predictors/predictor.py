@@ -14,7 +14,6 @@ features or genomes of another space raises :class:`~hytnas.errors.DataError`.
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from typing import Any, Literal
 import numpy as np
 
 from hytnas.errors import DataError
-from hytnas.io import write_json
+from hytnas.io import read_json, write_json
 from hytnas.predictors.features import FeatureSet
 from hytnas.predictors.models import Regressor, make_model, model_class
 from hytnas.predictors.tables import Table
@@ -236,12 +235,11 @@ def load_predictor(folder: str | Path) -> Predictor:
     """A predictor saved by :meth:`Predictor.save`; :class:`DataError` if it is not one."""
     folder = Path(folder)
     meta_path = folder / META_FILE
-    try:
-        meta = json.loads(meta_path.read_text())
-    except FileNotFoundError:
-        raise DataError(f"{folder}: not a saved predictor (no {META_FILE})") from None
-    except json.JSONDecodeError as err:
-        raise DataError(f"{meta_path}: not valid JSON ({err.msg} at line {err.lineno})") from None
+    if not meta_path.is_file():
+        raise DataError(f"{folder}: not a saved predictor (no {META_FILE})")
+    meta = read_json(meta_path, "a predictor's metadata object")
+    if not isinstance(meta, dict):
+        raise DataError(f"{meta_path}: holds a JSON {type(meta).__name__}; expected a predictor's metadata object")
     if meta.get("format_version") != FORMAT_VERSION:
         raise DataError(f"{meta_path}: format_version {meta.get('format_version')!r}, expected {FORMAT_VERSION}")
     try:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from hytnas.errors import DataError
+from hytnas.io import read_json
 
 __all__ = ["STAGE_OF", "Report", "final_labels", "load", "stage_what"]
 
@@ -68,14 +69,7 @@ def load(path: Path, shown: str, what: str) -> Report | None:
     """
     if not path.exists():
         return None
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise DataError(f"{shown}: cannot be read ({error}); expected {what}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise DataError(f"{shown}: not valid JSON ({error.msg} at line {error.lineno}, column {error.colno}); expected {what}") from None
+    data = read_json(path, what, shown=shown)
     if not isinstance(data, dict):
         raise DataError(f"{shown}: holds a JSON {type(data).__name__}; expected {what}")
     return Report(shown, data)
