@@ -33,7 +33,7 @@ from __future__ import annotations
 import time
 from abc import abstractmethod
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -125,14 +125,10 @@ class BatchMOBO(Strategy):
         fill_rng = np.random.default_rng([seed, STREAM_FILL])
         pool = ThreadExecutor(opts["n_jobs"]) if opts["n_jobs"] > 1 else nullcontext(None)
         with self._context(), pool as executor:
-            iteration = 1
-            while not ledger.exhausted:
-                k = min(opts["batch"], int(ledger.remaining or 0))
-                chosen = self._propose(problem, ledger, surrogates, k, seed, iteration, executor, timings)
-                chosen = self._fill(problem, ledger, chosen, k, fill_rng)
-                ledger.evaluate(chosen, iteration)
-                callback(ledger)
-                iteration += 1
+            def propose(k: int, iteration: int) -> np.ndarray:
+                return self._propose(problem, ledger, surrogates, k, seed, iteration, executor, timings)
+
+            run_batches(problem, ledger, opts["batch"], propose, fill_rng, callback)
         return timings
 
     def _propose(
@@ -211,14 +207,33 @@ class BatchMOBO(Strategy):
         span = np.maximum(F.max(axis=0) - lo, 1e-12)
         return (values - lo) / span, (F[pareto_mask(F)] - lo) / span
 
-    @staticmethod
-    def _fill(problem: Problem, ledger: Ledger, chosen: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
-        """``chosen`` topped up to ``k`` distinct unevaluated genomes with uniform draws."""
-        out = ledger.new_rows(chosen)
-        while len(out) < k:
-            extra = problem.space.sample_uniform(4 * k, rng)
-            out = ledger.new_rows(np.vstack([out, extra]))[:k]
-        return out[:k]
+
+def fill_batch(problem: Problem, ledger: Ledger, chosen: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+    """``chosen`` topped up to ``k`` distinct unevaluated genomes with uniform draws."""
+    out = ledger.new_rows(chosen)
+    while len(out) < k:
+        extra = problem.space.sample_uniform(4 * k, rng)
+        out = ledger.new_rows(np.vstack([out, extra]))[:k]
+    return out[:k]
+
+
+def run_batches(
+    problem: Problem,
+    ledger: Ledger,
+    batch: int,
+    propose: Callable[[int, int], np.ndarray],
+    fill_rng: np.random.Generator,
+    callback: Callback,
+) -> None:
+    """The batch loop after the initial design (iteration 0): iterations 1, 2, ... until the
+    budget is spent, each evaluating ``propose(k, iteration)`` (``k' x d`` genomes, ``k' <= k``,
+    ``k`` = ``batch`` or what the budget leaves) topped up to ``k`` by :func:`fill_batch`."""
+    iteration = 1
+    while not ledger.exhausted:
+        k = min(batch, int(ledger.remaining or 0))
+        ledger.evaluate(fill_batch(problem, ledger, propose(k, iteration), k, fill_rng), iteration)
+        callback(ledger)
+        iteration += 1
 
 
 class HyTNAS(BatchMOBO):

@@ -68,7 +68,7 @@ from hytnas.search.strategies.base import (
     one_of,
     positive_int,
 )
-from hytnas.search.strategies.mobo import BatchMOBO
+from hytnas.search.strategies.mobo import run_batches
 from hytnas.search.surrogates import Job, Surrogate, fit_all, predict_all
 from hytnas.seeds import derive_seed
 
@@ -224,14 +224,11 @@ class ReleasedHyTNAS(Strategy):
         surrogates = self._make_surrogates(problem, seed)
         fill_rng = np.random.default_rng([seed, STREAM_FILL])
         tie_rng = np.random.default_rng([seed, STREAM_TIES])
-        iteration = 1
-        while not ledger.exhausted:
-            k = min(opts["batch"], int(ledger.remaining or 0))
-            chosen = self._propose(problem, ledger, surrogates, ref, k, seed, iteration, tie_rng, timings)
-            chosen = BatchMOBO._fill(problem, ledger, chosen, k, fill_rng)
-            ledger.evaluate(chosen, iteration)
-            callback(ledger)
-            iteration += 1
+
+        def propose(k: int, iteration: int) -> np.ndarray:
+            return self._propose(problem, ledger, surrogates, ref, k, seed, iteration, tie_rng, timings)
+
+        run_batches(problem, ledger, opts["batch"], propose, fill_rng, callback)
         return timings
 
     def _propose(
