@@ -300,6 +300,8 @@ class DetectConfig(_Section):
     categories: Annotated[list[str], Field(min_length=1)] | None = ["person"]
     # hytnas_o / hytnas_bl / hytnas_ba (train_final's picks), mobilenetv3_large, or a zoo network
     backbones: Annotated[list[str], Field(min_length=1)] = ["hytnas_o", "mobilenetv3_large", "mobilevit_xxs", "mobilevit_xs"]
+    # backbone label -> classification checkpoint its backbone starts from (hytnas.detection.pretrained); {}: all from scratch
+    backbone_weights: dict[str, str] = {}
     resolution: Annotated[int, Field(ge=32, le=1024)] = 128
     epochs: PositiveInt = 4
     batch_size: PositiveInt = 8

@@ -107,3 +107,17 @@ def test_build_command_describes_the_detector() -> None:
     assert "params:" in done.stdout and "MACs:" in done.stdout and "feature map 4: " in done.stdout
     bad = _cli("build", "resnet9000")
     assert bad.returncode == 2 and bad.stderr.strip().startswith("hytnas: error: backbone 'resnet9000': unknown")
+
+
+def test_build_command_loads_backbone_weights(tmp_path: Path) -> None:
+    import torch
+
+    from hytnas.nn import get_model
+
+    torch.save(get_model("mobilevit_xxs", 2).state_dict(), tmp_path / "xxs.pt")
+    torch.save(get_model("mobilevit_xs", 2).state_dict(), tmp_path / "xs.pt")
+    done = _cli("build", "mobilevit_xxs", "--resolution", "128", "--classes", "2", "--weights", str(tmp_path / "xxs.pt"))
+    assert done.returncode == 0, done.stderr
+    assert "backbone weights: " in done.stdout and f"tensors from {tmp_path / 'xxs.pt'}" in done.stdout
+    bad = _cli("build", "mobilevit_xxs", "--resolution", "128", "--weights", str(tmp_path / "xs.pt"))
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and "does not fit the backbone's" in bad.stderr

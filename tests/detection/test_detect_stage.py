@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from hytnas.data.synth import generate
-from hytnas.errors import DataError, SpaceError
+from hytnas.errors import ConfigError, DataError, SpaceError
 from hytnas.latency.local import LocalBackend
 from hytnas.latency.protocol import LatencyProtocol
 from hytnas.pipeline.detect import DetectPaths, run
@@ -74,6 +74,30 @@ def test_detect_end_to_end_then_resume(raw: Path, tmp_path: Path) -> None:
     assert json.loads(paths.metrics.read_text())["hytnas_o_seeds"] == 2
 
 
+def test_backbone_weights_start_a_detector_and_key_its_result(raw: Path, tmp_path: Path) -> None:
+    """A detector whose backbone starts from a classification checkpoint trains under a key of
+    its own (the from-scratch result is not reused) and the table says how it started."""
+    import torch
+
+    from hytnas.nn import build_model
+    from hytnas.runs.store import ResultStore
+
+    final = _final_models(tmp_path)
+    spec = json.loads((final / "hytnas_o" / "spec.json").read_text())
+    space = get_space("table1")
+    torch.manual_seed(3)
+    torch.save(build_model(space.to_spec(space.parse_arch_id(spec["ref"])), num_classes=2).state_dict(), tmp_path / "o.pt")
+    _, paths = _run(_params(backbones=["hytnas_o"]), raw, tmp_path / "out", final)
+    from_scratch = torch.load(paths.models / "hytnas_o" / "seed0.pt", weights_only=True)
+    _run(_params(backbones=["hytnas_o"], backbone_weights={"hytnas_o": str(tmp_path / "o.pt")}), raw, tmp_path / "out", final)
+    from_weights = torch.load(paths.models / "hytnas_o" / "seed0.pt", weights_only=True)
+    stem = "backbone.to16.0.conv.weight"  # same seed, same batches: only the start differs
+    assert from_weights.keys() == from_scratch.keys() and not torch.equal(from_weights[stem], from_scratch[stem])
+    assert len(ResultStore(tmp_path / "out" / "cache")) == 3  # two detectors, one latency (the architecture is the same)
+    assert "trained with the backbone weights of HyT-NAS-O (from o.pt) 1 epochs" in paths.table.read_text()
+    assert json.loads(paths.metrics.read_text())["budget_start"].startswith("with the backbone weights of HyT-NAS-O")
+
+
 @pytest.mark.parametrize(
     "detect, error, message",
     [
@@ -81,10 +105,20 @@ def test_detect_end_to_end_then_resume(raw: Path, tmp_path: Path) -> None:
         ({"backbones": ["hytnas_ba"]}, DataError, "hytnas_ba/spec.json: not found; expected the spec.json of train_final's pick hytnas_ba, which detect.backbones names"),
         ({"categories": ["person", "unicorn"]}, DataError, "detect.categories: 'unicorn' not among the categories"),
         ({"resolution": 16}, Exception, "detect.resolution"),
+        ({"backbone_weights": {"mobilevit_xs": "w.pt"}}, ConfigError, "detect.backbone_weights: 'mobilevit_xs' not in detect.backbones"),
+        ({"backbone_weights": {"hytnas_o": "/nonexistent/o.pt"}}, DataError, "detect.backbone_weights.hytnas_o = /nonexistent/o.pt: file not found"),
+        ({"backbone_weights": {"mobilenetv3_large": "WRONG"}}, DataError, "does not fit the backbone's"),
     ],
 )
 def test_bad_input_stops_before_training(raw: Path, tmp_path: Path, detect, error, message: str) -> None:
     final = _final_models(tmp_path)
+    if detect.get("backbone_weights", {}).get("mobilenetv3_large") == "WRONG":  # a checkpoint of another network
+        import torch
+
+        from hytnas.nn import get_model
+
+        torch.save(get_model("mobilevit_xxs", 2).state_dict(), tmp_path / "xxs.pt")
+        detect = {"backbone_weights": {"mobilenetv3_large": str(tmp_path / "xxs.pt")}}
     if detect.get("resolution") == 16:
         from hytnas.errors import ConfigError
 

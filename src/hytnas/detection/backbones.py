@@ -12,10 +12,10 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from hytnas.archspec import ArchSpec
-from hytnas.errors import DataError, SpaceError
+from hytnas.errors import ConfigError, DataError, SpaceError
 from hytnas.io import read_json
 
 REFERENCE_BACKBONES = ("mobilenetv3_large", "mobilevit_xxs", "mobilevit_xs")
@@ -34,12 +34,17 @@ class DetectionBackbone:
             ``space`` (an architecture of a search space).
         ref: the network's name or the ``arch_id``.
         space: the search space (``space`` only).
+        weights: a classification checkpoint the backbone starts from (absolute path;
+            :mod:`hytnas.detection.pretrained`), ``None``: from scratch.
+        weights_sha256: the checkpoint's SHA-256 (part of :meth:`identity`).
     """
 
     label: str
     kind: str
     ref: str
     space: str | None = None
+    weights: str | None = None
+    weights_sha256: str | None = None
 
     @property
     def seed_id(self) -> str:
@@ -52,25 +57,69 @@ class DetectionBackbone:
             return self.ref
         return resolve_backbone(self.ref, space=self.space)
 
-    def identity(self) -> dict[str, Any]:
-        """The backbone as plain JSON: equal for equal architectures, whatever their label."""
+    def detector_spec(self, num_classes: int, resolution: int) -> Any:
+        """The :class:`~hytnas.detection.ssdlite.DetectorSpec` of this backbone's detector (a
+        MobileNetV3 with weights gets the full tail its ImageNet checkpoints have)."""
+        from hytnas.detection.ssdlite import DetectorSpec
+
+        return DetectorSpec(self.backbone(), num_classes, resolution, reduced_tail=self.weights is None)
+
+    def architecture(self) -> dict[str, Any]:
+        """The backbone's architecture as plain JSON (what its latency depends on): equal for
+        equal architectures, whatever their label."""
         found = self.backbone()
         if isinstance(found, str):
             import torchvision
 
-            return {"torchvision": found, "version": torchvision.__version__}
+            out: dict[str, Any] = {"torchvision": found, "version": torchvision.__version__}
+            if self.weights is not None:
+                out["reduced_tail"] = False
+            return out
         spec = found.to_dict()
         spec.pop("name", None)
         return {"spec": spec}
 
+    def identity(self) -> dict[str, Any]:
+        """What a trained detector depends on: the architecture and the starting weights."""
+        out = self.architecture()
+        if self.weights_sha256 is not None:
+            out["weights_sha256"] = self.weights_sha256
+        return out
 
-def plan_backbones(names: Sequence[str], final_models: Path) -> list[DetectionBackbone]:
-    """The backbones ``names`` stand for; a pick is read from ``final_models/<label>/spec.json``.
+
+def plan_backbones(
+    names: Sequence[str], final_models: Path, weights: Mapping[str, str] | None = None
+) -> list[DetectionBackbone]:
+    """The backbones ``names`` stand for; a pick is read from ``final_models/<label>/spec.json``;
+    ``weights`` maps some of the names to classification checkpoints their backbones start from.
 
     Raises:
+        ConfigError: ``weights`` names a backbone not in ``names``.
         SpaceError: an unknown name (one line listing the accepted ones).
-        DataError: a pick whose ``spec.json`` is missing (``train_final`` not run) or malformed.
+        DataError: a pick whose ``spec.json`` is missing (``train_final`` not run) or malformed;
+            a weights file that does not exist.
     """
+    weights = dict(weights or {})
+    stray = [label for label in weights if label not in names]
+    if stray:
+        raise ConfigError(
+            f"detect.backbone_weights: {', '.join(map(repr, stray))} not in detect.backbones ({', '.join(names)})"
+        )
+    return [_with_weights(b, weights.get(b.label)) for b in _plan(names, final_models)]
+
+
+def _with_weights(backbone: DetectionBackbone, path: str | None) -> DetectionBackbone:
+    if path is None:
+        return backbone
+    from hytnas.detection.pretrained import file_sha256
+
+    found = Path(path).expanduser().resolve()
+    if not found.is_file():
+        raise DataError(f"detect.backbone_weights.{backbone.label} = {path}: file not found; expected a classification checkpoint")
+    return dataclasses.replace(backbone, weights=str(found), weights_sha256=file_sha256(found))
+
+
+def _plan(names: Sequence[str], final_models: Path) -> list[DetectionBackbone]:
     from hytnas.nn import list_model_specs
     from hytnas.detection.ssdlite import MOBILENETV3
 

@@ -15,6 +15,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     build.add_argument("--space", default=None, help="search space of an arch_id backbone")
     build.add_argument("--resolution", type=int, default=320, help="input side in pixels (default 320)")
     build.add_argument("--classes", type=int, default=91, help="classes including the background (default 91, COCO's)")
+    build.add_argument("--weights", default=None, help="classification checkpoint (torch.save of a state dict) to start the backbone from")
     build.set_defaults(func=_build)
 
     evaluate = detect_sub.add_parser("eval", help="COCOeval of a detections file against a ground-truth instances file")
@@ -30,8 +31,13 @@ def _build(args: argparse.Namespace) -> None:
     from hytnas.nn import count_params
     from hytnas.detection.ssdlite import DetectorSpec, build_detector, detector_macs, feature_shapes
 
-    spec = DetectorSpec(resolve_backbone(args.backbone, space=args.space), args.classes, args.resolution)
+    spec = DetectorSpec(resolve_backbone(args.backbone, space=args.space), args.classes, args.resolution,
+                        reduced_tail=args.weights is None)
     model = build_detector(spec)
+    if args.weights is not None:
+        from hytnas.detection.pretrained import load_backbone_weights
+
+        print(f"backbone weights: {load_backbone_weights(model, args.weights)} tensors from {args.weights}")
     backbone = sum(p.numel() for p in model.backbone.parameters())
     print(f"SSDLite with backbone {spec.name} at {args.resolution}x{args.resolution}, {args.classes} classes")
     print(f"params: {count_params(model):,} (backbone and extra blocks {backbone:,}, head {count_params(model.head):,})")

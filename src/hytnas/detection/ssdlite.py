@@ -135,14 +135,17 @@ class SpecFeatures(nn.Module):
         return OrderedDict((str(i), m) for i, m in enumerate(maps))
 
 
-def _mobilenetv3_features(norm_layer: Callable[..., nn.Module]) -> nn.Module:
-    """torchvision's SSDLite320 backbone, built as ``ssdlite320_mobilenet_v3_large`` builds it
-    without pretrained weights (reduced tail, its normal initialisation, all layers trainable)."""
+def _mobilenetv3_features(norm_layer: Callable[..., nn.Module], reduced_tail: bool = True) -> nn.Module:
+    """torchvision's SSDLite320 backbone, built as ``ssdlite320_mobilenet_v3_large`` builds it:
+    without backbone weights the reduced tail and its normal initialisation; with them
+    (``reduced_tail=False``, weights loaded afterwards) the full tail ImageNet checkpoints have.
+    All layers trainable."""
     from torchvision.models import mobilenet_v3_large
     from torchvision.models.detection.ssdlite import _mobilenet_extractor, _normal_init
 
-    backbone = mobilenet_v3_large(weights=None, norm_layer=norm_layer, reduced_tail=True)
-    _normal_init(backbone)
+    backbone = mobilenet_v3_large(weights=None, norm_layer=norm_layer, reduced_tail=reduced_tail)
+    if reduced_tail:
+        _normal_init(backbone)
     return _mobilenet_extractor(backbone, 6, norm_layer)
 
 
@@ -154,11 +157,14 @@ class DetectorSpec:
         backbone: ``mobilenetv3_large`` or an :class:`ArchSpec`.
         num_classes: classes including the background (``1 + categories``).
         resolution: input side in pixels (images are resized to it).
+        reduced_tail: MobileNetV3 only: torchvision's reduced tail (its choice without backbone
+            weights); ``False`` for the full tail of ImageNet checkpoints.
     """
 
     backbone: str | ArchSpec
     num_classes: int
     resolution: int
+    reduced_tail: bool = True
 
     @property
     def name(self) -> str:
@@ -185,7 +191,7 @@ def build_detector(spec: DetectorSpec) -> nn.Module:
     if isinstance(spec.backbone, str):
         if spec.backbone != MOBILENETV3:
             raise SpaceError(f"backbone {spec.backbone!r}: not a detection backbone here; expected {MOBILENETV3} or an ArchSpec")
-        features = _mobilenetv3_features(norm_layer)
+        features = _mobilenetv3_features(norm_layer, spec.reduced_tail)
         out_channels = det_utils.retrieve_out_channels(features, size)
     else:
         validate_spec(spec.backbone)

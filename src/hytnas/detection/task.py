@@ -112,7 +112,8 @@ def detect_task(payload: DetectPayload) -> dict[str, Any]:
 
     from hytnas.detection.coco_eval import evaluate
     from hytnas.detection.objective import Detection, detection_batches
-    from hytnas.detection.ssdlite import DetectorSpec, build_detector, detector_macs
+    from hytnas.detection.pretrained import load_backbone_weights
+    from hytnas.detection.ssdlite import build_detector, detector_macs
     from hytnas.nn import count_params
     from hytnas.runs.fingerprint import fingerprint
     from hytnas.training.loop import Diverged, seed_everything, train
@@ -122,11 +123,13 @@ def detect_task(payload: DetectPayload) -> dict[str, Any]:
     resolution, recipe = payload.data.resolution, payload.recipe
     try:
         seed_everything(payload.seed)
-        model = build_detector(DetectorSpec(payload.backbone.backbone(), train_split.num_classes, resolution))
+        model = build_detector(payload.backbone.detector_spec(train_split.num_classes, resolution))
     except Exception as err:  # noqa: BLE001
         if is_out_of_memory(err):
             return outcome("out_of_memory", one_line(err), source=source)
         return outcome("invalid_arch", f"{payload.backbone.label} does not build a detector: {one_line(err)}", source=source)
+    if payload.backbone.weights is not None:
+        load_backbone_weights(model, payload.backbone.weights)
     steps = max(1, len(train_split) // recipe.batch_size)
     backbone = payload.backbone
 

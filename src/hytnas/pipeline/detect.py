@@ -25,7 +25,8 @@ from hytnas.detection.backbones import DetectionBackbone, plan_backbones
 from hytnas.detection.baseline import random_detections
 from hytnas.detection.coco_eval import evaluate
 from hytnas.detection.report import DISPLAY, collect, flat_metrics, plot_detections, render_table3, write_live
-from hytnas.detection.ssdlite import DetectorSpec, check_resolution, detector_macs
+from hytnas.detection.pretrained import load_backbone_weights
+from hytnas.detection.ssdlite import check_resolution, detector_macs
 from hytnas.detection.task import (
     DETECT_VERSION,
     DETECTIONS_FILE,
@@ -94,7 +95,7 @@ class DetectorNetwork:
     def build(self) -> Any:
         from hytnas.detection.ssdlite import build_detector
 
-        return build_detector(DetectorSpec(self.backbone.backbone(), self.num_classes, self.resolution))
+        return build_detector(self.backbone.detector_spec(self.num_classes, self.resolution))
 
     def exportable(self, model: Any) -> Any:
         """What an ONNX runtime times (``latency.backend: remote``): the dense part."""
@@ -134,16 +135,19 @@ def run(
     """
     cfg = params.detect
     check_resolution(cfg.resolution, "detect.resolution")
-    backbones = plan_backbones(cfg.backbones, paths.final_models)
+    backbones = plan_backbones(cfg.backbones, paths.final_models, cfg.backbone_weights)
     data = DetectionData(
         source=cfg.source, coco_root=cfg.coco_root, raw=str(Path(paths.raw).resolve()),
         categories=tuple(cfg.categories) if cfg.categories else None, resolution=cfg.resolution,
         train_images=cfg.train_images, val_images=cfg.val_images, subset_seed=arch_seed(params.seed, "", "detect-subset"),
     )
     train_split, val_split = load_detection_data(data)
-    costs = {}  # every backbone builds at this resolution, before any training; MACs order the jobs
+    costs = {}  # every backbone builds (and takes its weights) at this resolution before any training; MACs order the jobs
     for backbone in backbones:
-        costs[backbone.label] = float(detector_macs(DetectorNetwork(backbone, train_split.num_classes, cfg.resolution).build(), cfg.resolution))
+        detector = DetectorNetwork(backbone, train_split.num_classes, cfg.resolution).build()
+        if backbone.weights is not None:
+            load_backbone_weights(detector, backbone.weights)
+        costs[backbone.label] = float(detector_macs(detector, cfg.resolution))
     digest = split_digest(train_split, val_split)
     device = training_device(params.executor.gpus, params.executor.kind)
     recipe = detect_recipe(params)
@@ -184,7 +188,7 @@ def run(
     timings = time_networks(
         backend,
         [TimingJob(b.seed_id, DetectorNetwork(b, train_split.num_classes, cfg.resolution),
-                   {"kind": "detect_latency", "backbone": b.identity(), "num_classes": train_split.num_classes}) for b in backbones],
+                   {"kind": "detect_latency", "backbone": b.architecture(), "num_classes": train_split.num_classes}) for b in backbones],
         latency_cfg, params.seed, store, executor=latency_executor, desc="detect latency", progress=progress,
     )
     log.info(timings.summary.line("detect latency"))
@@ -196,6 +200,7 @@ def run(
         "epochs": cfg.epochs, "resolution": cfg.resolution, "train_images": len(train_split), "val_images": len(val_split),
         "batch_size": cfg.batch_size, "optimizer": cfg.optimizer, "lr": cfg.lr, "seeds": cfg.seeds,
         "data": cfg.source, "categories": ", ".join(train_split.names), "latency": protocol.describe(),
+        "start": _start(backbones),
     }
     report = flat_metrics(results, baseline, budget)
     _write_models(paths.models, results, keys, artifacts)
@@ -205,6 +210,15 @@ def run(
     write_json(paths.metrics, report)
     log.info("detect: Table III -> %s", paths.table)
     return DetectRun(results, report, baseline)
+
+
+def _start(backbones: list[DetectionBackbone]) -> str:
+    """How the backbones start, for the budget line: ``from scratch`` or which take weights."""
+    pretrained = [f"{DISPLAY.get(b.label, b.label)} (from {Path(b.weights).name})" for b in backbones if b.weights]
+    if not pretrained:
+        return "from scratch"
+    rest = " (the others from scratch)" if len(pretrained) < len(backbones) else ""
+    return f"with the backbone weights of {', '.join(pretrained)}{rest}"
 
 
 def _write_models(folder: Path, results: list[Any], keys: dict[str, list[str]], artifacts: Path) -> None:
