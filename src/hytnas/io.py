@@ -5,6 +5,7 @@ whose every failure is one :class:`~hytnas.errors.DataError` line."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import tempfile
@@ -79,3 +80,12 @@ def read_json(path: str | Path, what: str, *, shown: str | None = None) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as err:
         raise DataError(f"{shown}: not valid JSON ({err.msg} at line {err.lineno}, column {err.colno}); expected {what}") from None
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, hex (read in 1 MiB chunks)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -16,7 +16,7 @@ from typing import Any, Mapping, Sequence
 
 from hytnas.archspec import ArchSpec
 from hytnas.errors import ConfigError, DataError, SpaceError
-from hytnas.io import read_json
+from hytnas.io import file_sha256, read_json
 
 REFERENCE_BACKBONES = ("mobilenetv3_large", "mobilevit_xxs", "mobilevit_xs")
 """The paper's Table III references."""
@@ -111,8 +111,6 @@ def plan_backbones(
 def _with_weights(backbone: DetectionBackbone, path: str | None) -> DetectionBackbone:
     if path is None:
         return backbone
-    from hytnas.detection.pretrained import file_sha256
-
     found = Path(path).expanduser().resolve()
     if not found.is_file():
         raise DataError(f"detect.backbone_weights.{backbone.label} = {path}: file not found; expected a classification checkpoint")

@@ -11,7 +11,6 @@ built with it, as ``ssdlite320_mobilenet_v3_large(weights_backbone=...)`` is.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -24,15 +23,6 @@ EXTRA_PREFIX = "extra."
 """State-dict prefix of the SSDLite extra blocks inside a detector's backbone (not pretrained)."""
 WRAPPER_KEYS = ("state_dict", "model", "model_state", "model_state_dict")
 """Keys under which training scripts commonly nest a state dict in a checkpoint."""
-
-
-def file_sha256(path: str | Path) -> str:
-    """SHA-256 of a file's bytes, hex (what a detector trained from it depends on)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def read_state_dict(path: str | Path) -> "dict[str, Any]":
@@ -98,4 +88,4 @@ def load_backbone_weights(detector: Any, path: str | Path) -> int:
     return len(copied)
 
 
-__all__ = ["EXTRA_PREFIX", "file_sha256", "load_backbone_weights", "read_state_dict"]
+__all__ = ["EXTRA_PREFIX", "load_backbone_weights", "read_state_dict"]

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from hytnas.final.summary import NetworkResult
-from hytnas.final.task import ONNX_FILE, WEIGHTS_FILE, file_digest
+from hytnas.final.task import ONNX_FILE, WEIGHTS_FILE
+from hytnas.io import file_sha256
 from hytnas.io import write_text
 from hytnas.runs.runner import Job, Redo
 from hytnas.runs.store import Record
@@ -23,7 +24,7 @@ from hytnas.runs.store import Record
 
 def artifacts_ok(record: Record, folder: Path) -> bool:
     weights = folder / WEIGHTS_FILE
-    return weights.is_file() and file_digest(weights) == record.result.get("weights_sha256")
+    return weights.is_file() and file_sha256(weights) == record.result.get("weights_sha256")
 
 
 def redo_errors(job: Job, record: Record) -> bool:

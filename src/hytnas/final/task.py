@@ -11,7 +11,6 @@ latency backend's ``network_task``.)
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -52,21 +51,12 @@ def _save_weights(model: Any, path: Path) -> str:
     """Save the state dict (contiguous tensors) atomically; return its SHA-256."""
     import torch
 
-    from hytnas.io import atomic_open
+    from hytnas.io import atomic_open, file_sha256
 
     state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     with atomic_open(path, "wb") as handle:
         torch.save(state, handle)
-    return file_digest(path)
-
-
-def file_digest(path: str | Path) -> str:
-    """SHA-256 hex digest of a file."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return file_sha256(path)
 
 
 def final_train_task(payload: TrainPayload) -> dict[str, Any]:

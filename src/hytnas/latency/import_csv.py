@@ -16,7 +16,6 @@ row, and its line in the file) and the column; nothing is imported.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from hytnas.errors import DataError, SpaceError
+from hytnas.io import file_sha256
 from hytnas.space import CategoricalSpace, format_value
 
 REQUIRED = ("arch_id", "latency_ms")
@@ -55,11 +55,6 @@ def _number(path: Path, row: int, column: str, text: str) -> float:
     if column in COUNTS and (value < 1 or not value.is_integer()):
         raise DataError(f"{_where(path, row, column)}: {cell}, expected a whole number >= 1")
     return value
-
-
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes (hex, first 16 digits)."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
 def read_latency_csv(
@@ -106,7 +101,7 @@ def read_latency_csv(
     numeric = [c for c in (*POSITIVE, *NON_NEGATIVE, *COUNTS) if c in raw.columns]
     dims = [d for d in space.dims if d.name in raw.columns]
     default_source = json.dumps(
-        {"backend": "import", "device": device, "file": path.name, "sha256": file_digest(path)},
+        {"backend": "import", "device": device, "file": path.name, "sha256": file_sha256(path)[:16]},
         separators=(",", ":"),
     )
     seen: dict[str, int] = {}
