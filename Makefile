@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: repro test setup lint clean-venv arm-image image plots
+.PHONY: repro test test-image setup lint clean-venv arm-image image plots
 ARM_IMAGE := build/hytnas-latency-arm64.oci.tar
 # The page template of `dvc plots show/diff` with Vega inlined (plots.html_template in .dvc/config).
 PLOTS_TEMPLATE := .dvc/offline-plots.html
@@ -29,7 +29,11 @@ plots: $(STAMP) $(PLOTS_TEMPLATE)
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" dvc plots show
 
 test: $(STAMP) $(PLOTS_TEMPLATE)
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" python -m pytest
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" python -m pytest -m "not image"
+
+# The pipeline image built and the smoke profile's dvc repro run inside it (about 12 minutes).
+test-image: $(STAMP)
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" python -m pytest -m image
 
 lint: $(STAMP)
 	$(VENV)/bin/hadolint Dockerfile docker/latency-arm64/Dockerfile

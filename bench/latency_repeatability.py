@@ -18,13 +18,19 @@ does); the spread of each architecture's latency relative to its calibration
 pipeline's re-timing rule (``latency.retime_tolerance``, ``--retime-tolerance``) applied to each
 round gives ``retimed_spread_median``.
 
+An architecture-sized calibration is measured beside it: the space's middle architecture (every
+gene its middle choice; ``--calibration-arch`` for another) timed as its own measurement right
+before each architecture, and each latency taken relative to it (``arch_calibrated_*``), to see
+whether a calibration of the architectures' size and operations cancels more of the drift than
+the two-convolution network does (meaningful with ``--concurrent 1``, where the two run in turn).
+
 With ``--concurrent 2`` each round times the five architectures two at a time (as
 ``latency.workers: 2`` would), to see what concurrency costs in repeatability.
 
 Usage::
 
     .venv/bin/python bench/latency_repeatability.py [--params params.yaml]
-        [--archs data/archs/latency.csv] [--count 5] [--rounds 3] [--concurrent 1]
+        [--archs data/archs/latency.csv] [--count 5] [--rounds 3] [--concurrent 1] [--calibration-arch ARCH_ID]
         [--out reports/bench/latency_repeatability.json]
 """
 
@@ -73,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="measurements of each (default 3)")
     parser.add_argument("--concurrent", type=int, default=1, help="measurements at a time (default 1)")
     parser.add_argument("--retime-tolerance", type=float, default=0.05, help="re-timing rule's tolerance (default 0.05)")
+    parser.add_argument("--calibration-arch", default=None, help="arch_id timed before each architecture (default: the space's middle one)")
     parser.add_argument("--out", default="reports/bench/latency_repeatability.json", help="JSON output path")
     args = parser.parse_args(argv)
 
@@ -84,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         ids = [space.arch_id(g) for g in space.sample(args.count, seed=(params.seed, 99))]
     protocol = dataclasses.replace(protocol, calibrate=True)
+    middle = args.calibration_arch or space.arch_id((space.cardinalities - 1) // 2)
+    arch_calibration = np.zeros((args.rounds, len(ids)))
     tolerance = args.retime_tolerance
     latencies = np.zeros((args.rounds, len(ids)))
     relative = np.zeros((args.rounds, len(ids)))
@@ -92,8 +101,14 @@ def main(argv: list[str] | None = None) -> int:
     retimed_latency = np.zeros((args.rounds, len(ids)))
     cvs, seconds, retimed = [], [], 0
 
-    def measure(names: list[str]) -> dict[str, dict[str, Any]]:
-        tasks = [Task(a, NetworkPayload(SpaceArch(space.name, a), protocol, arch_seed(params.seed, a, "latency"))) for a in names]
+    def measure(names: list[str], calibrated: bool = False) -> dict[str, dict[str, Any]]:
+        """Time ``names`` in order (with ``calibrated``, each after the middle architecture, as
+        ``cal:<arch_id>``)."""
+        tasks = []
+        for a in names:
+            if calibrated:
+                tasks.append(Task(f"cal:{a}", NetworkPayload(SpaceArch(space.name, middle), protocol, arch_seed(params.seed, middle, "latency"))))
+            tasks.append(Task(a, NetworkPayload(SpaceArch(space.name, a), protocol, arch_seed(params.seed, a, "latency"))))
         with LocalExecutor(args.concurrent, protocol.threads, quiet=True) as executor:
             results = {}
             for task, out in executor.map_unordered(network_latency_task, tasks):
@@ -104,9 +119,10 @@ def main(argv: list[str] | None = None) -> int:
 
     for r in range(args.rounds):
         start = time.perf_counter()
-        results = measure(ids)
+        results = measure(ids, calibrated=True)
         seconds.append(time.perf_counter() - start)
         for k, a in enumerate(ids):
+            arch_calibration[r, k] = results[f"cal:{a}"]["latency_ms"]
             latencies[r, k], p10[r, k] = results[a]["latency_ms"], results[a]["latency_p10_ms"]
             relative[r, k], calibration[r, k] = results[a]["latency_relative"], results[a]["calibration_ms"]
             cvs.append(results[a]["latency_cv"])
@@ -122,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
         return (values.max(axis=0) - values.min(axis=0)) / np.median(values, axis=0)
 
     absolute, rel, after = spread(latencies), spread(relative), spread(retimed_latency)
+    arch_relative = latencies / arch_calibration
+    arch_rel = spread(arch_relative)
     spread_p10 = spread(p10)
     flat_calibration = calibration.ravel()
     calibration_spread = float((flat_calibration.max() - flat_calibration.min()) / np.median(flat_calibration))
@@ -145,6 +163,12 @@ def main(argv: list[str] | None = None) -> int:
         "calibrated_spread_median": round(float(np.median(rel)), 4),
         "calibrated_meets_target": bool(np.median(rel) < 0.03),
         "calibrated_kendall_tau_mean": round(statistics.mean(taus_rel), 3),
+        "arch_calibration": middle,
+        "arch_calibration_latency_ms": [[round(float(v), 3) for v in row] for row in arch_calibration],
+        "arch_calibrated_spread": [round(float(s), 4) for s in arch_rel],
+        "arch_calibrated_spread_median": round(float(np.median(arch_rel)), 4),
+        "arch_calibrated_meets_target": bool(np.median(arch_rel) < 0.03),
+        "arch_calibrated_kendall_tau_mean": round(statistics.mean(round_pair_taus(arch_relative)), 3),
         "retime_tolerance": tolerance,
         "retimed_measurements": retimed,
         "retimed_spread_median": round(float(np.median(after)), 4),
@@ -156,13 +180,13 @@ def main(argv: list[str] | None = None) -> int:
         "kendall_tau_mean": round(statistics.mean(taus), 3),
         "p10_kendall_tau_mean": round(statistics.mean(taus_p10), 3),
         "cv_within_median": round(float(np.median(cvs)), 4),
-        "seconds_per_measurement": round(statistics.mean(seconds) / len(ids), 3),  # worker start-up and calibration included
+        "seconds_per_measurement": round(statistics.mean(seconds) / len(ids), 3),  # worker start-up and both calibrations included
         "cpu_model": fp["cpu_model"],
         "governor": fp["governor"],
         "torch": fp["torch"],
     }
     write_json(args.out, report)
-    keys = ("relative_spread_median", "calibrated_spread_median", "retimed_spread_median", "retimed_measurements",
+    keys = ("relative_spread_median", "calibrated_spread_median", "arch_calibrated_spread_median", "retimed_spread_median", "retimed_measurements",
             "calibration_relative_spread", "kendall_tau_mean", "calibrated_kendall_tau_mean", "seconds_per_measurement")
     print(json.dumps({k: report[k] for k in keys}))
     return 0

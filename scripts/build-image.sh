@@ -42,4 +42,6 @@ for path in /etc/ssl/certs/ca-certificates.crt /etc/pip.conf /etc/xdg/pip /opt/p
 done
 buildah "${store[@]}" bud --quiet --isolation chroot --layers=false "${volumes[@]}" \
     --build-arg BASE_IMAGE=localhost/hytnas-base:bookworm -t hytnas:latest "$repo" >/dev/null
+# The image this build replaced is left untagged; drop it (each is several GB in vfs storage).
+buildah "${store[@]}" rmi --prune >/dev/null 2>&1 || true
 echo "hytnas:latest built in $(( $(date +%s) - start )) s ($(buildah "${store[@]}" images --format '{{.Size}}' hytnas:latest)) in $store_dir"
