@@ -35,6 +35,8 @@ def test_ci_runs_make_test_and_nothing_looser(repo_root: Path) -> None:
     assert commands[0] == "make test"
     assert set(commands[1:]) <= {"make test-image"}
     assert lines[0] == "set -euo pipefail"
+    allowed = {"set -euo pipefail", 'cd "$(dirname "$0")/.."', "make test", "make test-image"}
+    assert [l for l in lines if l.strip() not in allowed] == []  # nothing else runs, nothing is skipped or narrowed
 
 
 def test_dvc_analytics_off(repo_root: Path) -> None:
