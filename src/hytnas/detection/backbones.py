@@ -62,7 +62,7 @@ class DetectionBackbone:
         MobileNetV3 with weights gets the full tail its ImageNet checkpoints have)."""
         from hytnas.detection.ssdlite import DetectorSpec
 
-        return DetectorSpec(self.backbone(), num_classes, resolution, reduced_tail=self.weights is None)
+        return DetectorSpec.for_backbone(self.backbone(), num_classes, resolution, pretrained=self.weights is not None)
 
     def architecture(self) -> dict[str, Any]:
         """The backbone's architecture as plain JSON (what its latency depends on): equal for

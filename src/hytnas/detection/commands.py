@@ -31,8 +31,8 @@ def _build(args: argparse.Namespace) -> None:
     from hytnas.nn import count_params
     from hytnas.detection.ssdlite import DetectorSpec, build_detector, detector_macs, feature_shapes
 
-    spec = DetectorSpec(resolve_backbone(args.backbone, space=args.space), args.classes, args.resolution,
-                        reduced_tail=args.weights is None)
+    spec = DetectorSpec.for_backbone(resolve_backbone(args.backbone, space=args.space), args.classes, args.resolution,
+                                     pretrained=args.weights is not None)
     model = build_detector(spec)
     if args.weights is not None:
         from hytnas.detection.pretrained import load_backbone_weights

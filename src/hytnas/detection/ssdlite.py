@@ -170,6 +170,12 @@ class DetectorSpec:
     def name(self) -> str:
         return self.backbone if isinstance(self.backbone, str) else (self.backbone.name or "archspec")
 
+    @classmethod
+    def for_backbone(cls, backbone: str | ArchSpec, num_classes: int, resolution: int, *, pretrained: bool) -> "DetectorSpec":
+        """The spec of ``backbone``'s detector: torchvision's choice of tail, reduced from scratch
+        and full when the backbone starts from (ImageNet-shaped) weights."""
+        return cls(backbone, num_classes, resolution, reduced_tail=not pretrained)
+
 
 def build_detector(spec: DetectorSpec) -> nn.Module:
     """A randomly initialised SSDLite detector (torchvision ``SSD``) for ``spec``.
