@@ -4,8 +4,11 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: repro test test-image setup lint clean-venv arm-image image plots
+.PHONY: repro test test-image setup lint clean-venv arm-image arm-image-torch image plots
 ARM_IMAGE := build/hytnas-latency-arm64.oci.tar
+ARM_TORCH_IMAGE := build/hytnas-latency-arm64-torch.oci.tar
+ARM_SOURCES := docker/latency-arm64/Containerfile docker/latency-arm64/requirements-arm64.lock \
+	docker/latency-arm64/build.sh src/hytnas/latency/device_timer.py
 # The page template of `dvc plots show/diff` with Vega inlined (plots.html_template in .dvc/config).
 PLOTS_TEMPLATE := .dvc/offline-plots.html
 
@@ -45,9 +48,14 @@ image: $(STAMP)
 # The ARM latency image, built without a Docker engine or emulation (docker/latency-arm64/build.sh).
 arm-image: $(ARM_IMAGE)
 
-$(ARM_IMAGE): $(STAMP) docker/latency-arm64/Containerfile docker/latency-arm64/requirements-arm64.lock \
-		docker/latency-arm64/build.sh src/hytnas/latency/device_timer.py
+$(ARM_IMAGE): $(STAMP) $(ARM_SOURCES)
 	PYTHON=$(VENV)/bin/python bash docker/latency-arm64/build.sh build
+
+# The same with torch 2.10.0 CPU for latency.remote.runtime: torch (Armv8.2 devices: a Pi 5).
+arm-image-torch: $(ARM_TORCH_IMAGE)
+
+$(ARM_TORCH_IMAGE): $(STAMP) $(ARM_SOURCES) docker/latency-arm64/requirements-arm64-torch.lock
+	WITH_TORCH=1 PYTHON=$(VENV)/bin/python bash docker/latency-arm64/build.sh build
 
 clean-venv:
 	rm -rf $(VENV)

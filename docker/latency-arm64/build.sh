@@ -2,6 +2,10 @@
 # Build the ARM latency image without a Docker engine and without emulation (`make arm-image`).
 #
 #   bash docker/latency-arm64/build.sh [OUT_DIR]     # default OUT_DIR: build
+#   WITH_TORCH=1 bash docker/latency-arm64/build.sh [OUT_DIR]   # `make arm-image-torch`
+#
+# WITH_TORCH=1 adds torch 2.10.0 CPU (requirements-arm64-torch.lock) for the torch runtime and
+# names the image hytnas-latency-arm64-torch (about 4x the size; Armv8.2 devices only).
 #
 # 1. mmdebstrap extracts a Debian bookworm arm64 root file system with python3 (no package
 #    scripts run, so nothing executes arm64 code);
@@ -22,6 +26,13 @@ here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 out="$(mkdir -p "${1:-$repo/build}" && cd "${1:-$repo/build}" && pwd)"
 name=hytnas-latency-arm64
+locks=(-r "$here/requirements-arm64.lock")
+if [[ "${WITH_TORCH:-0}" == 1 ]]; then
+    name=hytnas-latency-arm64-torch
+    locks+=(-r "$here/requirements-arm64-torch.lock")
+elif [[ "${WITH_TORCH:-0}" != 0 ]]; then
+    echo "build.sh: WITH_TORCH=${WITH_TORCH}: expected 0 or 1" >&2; exit 2
+fi
 suite=bookworm
 epoch="${SOURCE_DATE_EPOCH:-0}"
 python="${PYTHON:-python3}"
@@ -44,7 +55,7 @@ SOURCE_DATE_EPOCH="$epoch" mmdebstrap --quiet --variant=extract --arch=arm64 \
 "$python" -m pip install --quiet --no-deps --no-compile --require-hashes --only-binary=:all: \
     --platform manylinux_2_28_aarch64 --platform manylinux_2_17_aarch64 --platform manylinux2014_aarch64 \
     --python-version 3.11 --implementation cp --abi cp311 --abi abi3 --abi none \
-    --target "$work/site" -r "$here/requirements-arm64.lock"
+    --target "$work/site" "${locks[@]}"
 rm -rf "$work/site/bin"
 tar --sort=name --mtime="@$epoch" --owner=0 --group=0 --numeric-owner --format=gnu \
     -C "$work/site" -cf "$context/python.tar" .

@@ -135,13 +135,13 @@ class RemoteDeviceConfig(_Section):
     key: str | None = None
     # known_hosts file checked against the device's host key; None: ~/.ssh/known_hosts
     known_hosts: str | None = None
-    # run on the device with {models} (the folder of copied models) filled in; it must print one
-    # JSON record per model (the ARM image's timing program)
-    command: Annotated[str, Field(min_length=1)] = (
-        "docker run --rm --network none -v {models}:/models hytnas-latency-arm64:latest"
-    )
-    # the image's runtime: onnxruntime (the image's default; a torch runtime is not built yet)
-    runtime: Literal["onnxruntime"] = "onnxruntime"
+    # run on the device with {models} (the folder of copied models) and {image} (the ARM image of
+    # the runtime: hytnas-latency-arm64:latest, or hytnas-latency-arm64-torch:latest for torch)
+    # filled in; it must print one JSON record per model (the ARM image's timing program)
+    command: Annotated[str, Field(min_length=1)] = "docker run --rm --network none -v {models}:/models {image}"
+    # the device's runtime: onnxruntime (ONNX models; any 64-bit Pi) | torch (TorchScript models in
+    # the image built with torch 2.10.0: Armv8.2 devices such as a Pi 5 only)
+    runtime: Literal["onnxruntime", "torch"] = "onnxruntime"
     # seconds one batch may take on the device (copy, container start, timing)
     timeout: Annotated[float, Field(gt=0.0)] = 1800.0
     # models copied and timed per container start

@@ -54,3 +54,42 @@ def test_bad_manifest_and_usage_are_one_line(tmp_path: Path) -> None:
     assert result.stderr.count("\n") == 1 and "manifest.json" in result.stderr and "runs" in result.stderr
     usage = subprocess.run([sys.executable, script], capture_output=True, text=True)
     assert usage.returncode == 2 and usage.stderr.startswith("usage:")
+
+
+IMAGE_DIR = Path(__file__).resolve().parents[2] / "docker" / "latency-arm64"
+
+
+def test_torch_runtime_times_torchscript_archives(tmp_path: Path) -> None:
+    import torch
+
+    from hytnas.nn.torchscript_export import INPUT_SHAPE_FILE, export_torchscript
+
+    assert INPUT_SHAPE_FILE == device_timer.INPUT_SHAPE_FILE  # the image's copy of the contract
+    net = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3, stride=2), torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(), torch.nn.Linear(4, 2))
+    export_torchscript(net, tmp_path / "net.pt", 24)
+    torch.jit.save(torch.jit.trace(net.eval(), torch.zeros(1, 3, 24, 24)), str(tmp_path / "bare.pt"))
+    manifest = {"runtime": "torch", "warmup": 1, "runs": 3, "threads": 1, "calibration": "net.pt",
+                "models": [{"name": "net", "file": "net.pt", "seed": 2}, {"name": "bare", "file": "bare.pt"}]}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    out = io.StringIO()
+    assert device_timer.run_manifest(tmp_path, out) == 0
+    good, bare = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert (good["status"], good["runs"]) == ("ok", 3) and good["latency_ms"] > 0 and good["calibration_ms"] > 0
+    assert (good["fingerprint"]["runtime"], good["fingerprint"]["runtime_version"]) == ("torch", torch.__version__)
+    assert bare["status"] == "error" and INPUT_SHAPE_FILE in bare["message"]
+
+
+def test_torch_runtime_needs_an_armv82_core() -> None:
+    pi3b, pi5 = (IMAGE_DIR / f"{board}-cpuinfo" for board in ("pi3b", "pi5"))
+    reason = device_timer.torch_unsupported_reason(pi3b.read_text(), "aarch64")
+    assert reason is not None and "Armv8.2" in reason and "asimdrdm, atomics, dcpop" in reason and "onnxruntime" in reason
+    assert device_timer.torch_unsupported_reason(pi5.read_text(), "aarch64") is None
+    assert device_timer.torch_unsupported_reason(pi3b.read_text(), "x86_64") is None  # checked on aarch64 only
+    assert device_timer.torch_unsupported_reason("", "aarch64") is not None
+
+
+def test_unknown_runtime_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "manifest.json").write_text(json.dumps({"runtime": "tflite", "warmup": 1, "runs": 3, "threads": 1, "models": []}))
+    result = subprocess.run([sys.executable, device_timer.__file__, str(tmp_path)], capture_output=True, text=True)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "'tflite'" in result.stderr and "onnxruntime, torch" in result.stderr

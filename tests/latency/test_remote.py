@@ -70,6 +70,22 @@ def test_ssh_to_the_arm_image_to_the_store(sshd: Sshd, arm_image: tuple[Path, st
     assert (again.summary.ran, again.summary.cached) == (0, 3)
 
 
+def test_torch_runtime_sends_torchscript_and_records_torch(sshd: Sshd, tmp_path: Path) -> None:
+    timings = _time(_params(sshd, runtime="torch"), _jobs(tmp_path, 2), ResultStore(tmp_path / "cache"))
+    assert (timings.summary.ran, timings.summary.failed) == (2, 0)
+    assert timings.environment["runtime"] == "torch"
+    assert all(r.source["runtime"] == "torch" and r.result["latency_relative"] > 0 for r in timings.records)
+
+
+def test_the_default_command_runs_the_runtimes_image() -> None:
+    from hytnas.latency.protocol import LatencyProtocol
+    from hytnas.latency.remote import RemoteExecutor
+
+    onnx, torch_ = (RemoteExecutor(RemoteDeviceConfig(host="pi", runtime=r), LatencyProtocol()) for r in ("onnxruntime", "torch"))
+    assert onnx.command == "docker run --rm --network none -v {models}:/models hytnas-latency-arm64:latest"
+    assert torch_.command.endswith(" hytnas-latency-arm64-torch:latest") and torch_.suffix == ".pt"
+
+
 def test_a_killed_batch_resumes_without_remeasuring(sshd: Sshd, tmp_path: Path) -> None:
     # The device dies after printing the first record of a batch that holds a second model.
     dying = f"sh -c 'if grep -q m001 {{models}}/manifest.json; then {HOST_TIMER} | head -n 1; exit 3; else {HOST_TIMER}; fi'"

@@ -23,12 +23,14 @@ def need(tools: tuple[str, ...]) -> None:
         pytest.fail(f"{', '.join(missing)} not installed: `make setup` installs them as root (scripts/install-system.sh)")
 
 
-def build_image(out: Path) -> str:
-    """Build the image into ``out``; its manifest digest."""
+def build_image(out: Path, *, with_torch: bool = False) -> str:
+    """Build the image (with torch 2.10.0: ``hytnas-latency-arm64-torch``) into ``out``; its
+    manifest digest."""
     need(BUILD_TOOLS)
     result = subprocess.run(
         ["bash", str(IMAGE_DIR / "build.sh"), str(out)], capture_output=True, text=True,
-        env={"PATH": f"{Path(sys.executable).parent}:/usr/sbin:/usr/bin:/sbin:/bin", "PYTHON": sys.executable, "HOME": str(out)},
+        env={"PATH": f"{Path(sys.executable).parent}:/usr/sbin:/usr/bin:/sbin:/bin", "PYTHON": sys.executable, "HOME": str(out),
+             "WITH_TORCH": "1" if with_torch else "0"},
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    return (out / f"{NAME}.digest").read_text().strip()
+    return (out / f"{NAME}{'-torch' if with_torch else ''}.digest").read_text().strip()

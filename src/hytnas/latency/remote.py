@@ -1,7 +1,8 @@
 """The ``remote`` backend: time networks on a device over SSH (a Raspberry Pi running the ARM
 latency image).
 
-Each network is exported to ONNX here (:func:`export_task`, the Table II export path), the
+Each network is exported here (:func:`export_task`: to ONNX through the Table II export path
+for ``latency.remote.runtime: onnxruntime``, to TorchScript for ``torch``), the
 models of a batch (``latency.remote.batch``) are copied to the device in one SFTP session with a
 manifest, and the device runs ``latency.remote.command`` once per batch (by default the ARM
 image's timing program in ``docker run``), which prints one JSON record per model: the
@@ -34,7 +35,10 @@ from hytnas.runs.executor import Executor, Task
 from hytnas.runs.outcome import TaskFn, one_line, outcome
 
 log = logging.getLogger(__name__)
-CALIBRATION_FILE = "calibration.onnx"
+MODEL_SUFFIX = {"onnxruntime": ".onnx", "torch": ".pt"}
+"""Model file suffix per runtime of the device's timing program."""
+IMAGE = {"onnxruntime": "hytnas-latency-arm64:latest", "torch": "hytnas-latency-arm64-torch:latest"}
+"""The ARM latency image per runtime (``{image}`` in ``latency.remote.command``)."""
 
 
 @dataclass(frozen=True)
@@ -45,13 +49,15 @@ class RemotePayload:
         network: what to build (weights from ``seed``).
         seed: weight and input seed.
         protocol: input side, batch, threads, warm-up and timed runs.
-        opset: ONNX opset of the export.
+        opset: ONNX opset of the export (runtime ``onnxruntime``).
+        runtime: the device's runtime, ``onnxruntime`` (ONNX file) or ``torch`` (TorchScript).
     """
 
     network: Buildable
     seed: int
     protocol: LatencyProtocol
     opset: int = 17
+    runtime: str = "onnxruntime"
 
 
 def export_task(payload: RemotePayload, path: Path) -> dict[str, Any]:
@@ -61,6 +67,7 @@ def export_task(payload: RemotePayload, path: Path) -> dict[str, Any]:
     import torch
 
     from hytnas.nn.onnx_export import export_onnx
+    from hytnas.nn.torchscript_export import export_torchscript
 
     try:
         torch.manual_seed(payload.seed)
@@ -68,7 +75,10 @@ def export_task(payload: RemotePayload, path: Path) -> dict[str, Any]:
         exportable = getattr(payload.network, "exportable", None)
         if exportable is not None:
             model = exportable(model)
-        export_onnx(model, path, payload.protocol.resolution, opset=payload.opset)
+        if payload.runtime == "torch":
+            export_torchscript(model, path, payload.protocol.resolution)
+        else:
+            export_onnx(model, path, payload.protocol.resolution, opset=payload.opset)
     except Exception as err:  # noqa: BLE001
         return outcome("invalid_arch", f"does not export at {payload.protocol.resolution} px: {one_line(err)}")
     return outcome("ok")
@@ -106,6 +116,7 @@ class RemoteExecutor(Executor):
         self.protocol = protocol
         self.address = DeviceAddress(device.host, device.port, device.user, device.key, device.known_hosts)
         self._calibration: Path | None = None
+        self.suffix = MODEL_SUFFIX[device.runtime]
         self.batches: list[dict[str, Any]] = []
         """Per batch: models sent, records returned and the phases' seconds (for the overhead bench)."""
 
@@ -130,17 +141,22 @@ class RemoteExecutor(Executor):
         if run.error is not None:
             raise DeviceError(run.error)
         if not run.records or not isinstance(run.records[0].get("fingerprint"), dict):
-            raise DeviceError(f"{self.address.describe()}: `{self.device.command}` returned no calibration record with a fingerprint")
+            raise DeviceError(f"{self.address.describe()}: `{self.command}` returned no calibration record with a fingerprint")
         return run.records[0]
 
     def _export_calibration(self, folder: Path) -> None:
-        """Put the calibration network's ONNX file into ``folder`` (exported once per executor)."""
+        """Put the calibration network's model file into ``folder`` (exported once per executor)."""
         if self._calibration is None:
-            self._calibration = Path(tempfile.mkdtemp(prefix="hytnas-calibration-")) / CALIBRATION_FILE
-            made = export_task(RemotePayload(CalibrationNetwork(), 0, self.protocol, self.device.opset), self._calibration)
+            self._calibration = Path(tempfile.mkdtemp(prefix="hytnas-calibration-")) / self.calibration_file
+            payload = RemotePayload(CalibrationNetwork(), 0, self.protocol, self.device.opset, self.device.runtime)
+            made = export_task(payload, self._calibration)
             if made["status"] != "ok":
                 raise DeviceError(f"the calibration network does not export: {made.get('message')}")
-        shutil.copyfile(self._calibration, folder / CALIBRATION_FILE)
+        shutil.copyfile(self._calibration, folder / self.calibration_file)
+
+    @property
+    def calibration_file(self) -> str:
+        return f"calibration{self.suffix}"
 
     def close(self) -> None:
         if self._calibration is not None:
@@ -148,11 +164,16 @@ class RemoteExecutor(Executor):
             self._calibration = None
 
     def _send(self, folder: Path, entries: list[dict[str, Any]]) -> Any:
-        manifest = {"warmup": self.protocol.warmup, "runs": self.protocol.runs, "threads": self.protocol.threads,
-                    "calibration": CALIBRATION_FILE, "models": entries}
+        manifest = {"runtime": self.device.runtime, "warmup": self.protocol.warmup, "runs": self.protocol.runs,
+                    "threads": self.protocol.threads, "calibration": self.calibration_file, "models": entries}
         (folder / MANIFEST).write_text(json.dumps(manifest))
         remote = f"{self.device.remote_dir.rstrip('/')}/{folder.name}"
-        return run_batch(self.address, folder, remote, self.device.command, self.device.timeout)
+        return run_batch(self.address, folder, remote, self.command, self.device.timeout)
+
+    @property
+    def command(self) -> str:
+        """``latency.remote.command`` with ``{image}`` filled in (``{models}`` is filled per batch)."""
+        return self.device.command.replace("{image}", IMAGE[self.device.runtime])
 
     def map_unordered(self, fn: TaskFn, tasks: Iterable[Task]) -> Iterator[tuple[Task, dict[str, Any]]]:
         ordered = sorted(tasks, key=lambda t: -t.cost)
@@ -169,7 +190,7 @@ class RemoteExecutor(Executor):
             for k, task in enumerate(tasks):
                 name = f"m{k:03d}"
                 try:
-                    out = fn(task.payload, folder / f"{name}.onnx")  # type: ignore[call-arg]
+                    out = fn(task.payload, folder / f"{name}{self.suffix}")  # type: ignore[call-arg]
                 except Exception as err:  # noqa: BLE001 - one network's failure must not stop the batch
                     out = outcome("error", one_line(err))
                 if out["status"] == "ok":
@@ -179,7 +200,7 @@ class RemoteExecutor(Executor):
             export_s = time.perf_counter() - started
             if not sent:
                 return
-            entries = [{"name": n, "file": f"{n}.onnx", "seed": t.payload.seed} for n, t in sent.items()]
+            entries = [{"name": n, "file": f"{n}{self.suffix}", "seed": t.payload.seed} for n, t in sent.items()]
             run = self._send(folder, entries)
             self.batches.append({"models": len(sent), "records": len(run.records), "export": export_s, **run.seconds,
                                  "timed": sum(_timed_seconds(r, self.protocol) for r in run.records)})
@@ -228,7 +249,7 @@ class RemoteBackend:
         return print_
 
     def payload(self, network: Buildable, seed: int) -> RemotePayload:
-        return RemotePayload(network, seed, self.protocol, self.device.opset)
+        return RemotePayload(network, seed, self.protocol, self.device.opset, self.device.runtime)
 
 
 __all__ = ["RemoteBackend", "RemoteExecutor", "RemotePayload", "export_task"]

@@ -53,7 +53,7 @@ class OnnxCheck:
         }
 
 
-def _eval_copy(model: Any) -> Any:
+def eval_copy(model: Any) -> Any:
     """A float32, contiguous-layout, eval-mode copy (training may have left channels_last)."""
     import torch
 
@@ -73,7 +73,7 @@ def export_onnx(model: Any, path: str | Path, resolution: int, *, opset: int = D
     import torch
 
     path = Path(path)
-    clone = _eval_copy(model)
+    clone = eval_copy(model)
     example = torch.zeros(1, 3, resolution, resolution)
     with atomic_open(path, "wb") as handle, warnings.catch_warnings(), torch.inference_mode(False), torch.no_grad():
         warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation and tracer warnings
@@ -108,7 +108,7 @@ def check_onnx(path: str | Path, model: Any, resolution: int, *, batch: int = 4,
 
     x = torch.randn(batch, 3, resolution, resolution, generator=torch.Generator().manual_seed(seed))
     with torch.no_grad():
-        expected = _eval_copy(model)(x).numpy()
+        expected = eval_copy(model)(x).numpy()
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
