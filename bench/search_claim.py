@@ -9,12 +9,19 @@ NSGA-II / HyT-NAS ratios) and its curves and figures under reports/bench/search/
     .venv/bin/python bench/search_claim.py --seeds 10 --budget 200 --released-dir ../shared/paper-data
     .venv/bin/python bench/search_claim.py --seeds 10 --budget 1000 --released-dir ../shared/paper-data \
         --oracles released --workers 1 --out reports/bench/search_1000 --metrics reports/bench/search_1000.json
+
+A candidate setting of a strategy joins with --variant NAME=STRATEGY:key=value,... (values as
+YAML), and NAME in --strategies, e.g.
+``--variant gp-warm=gp-mobo:warm_start=true,hvi_on=mean --strategies nsga2 gp-warm``.
 """
 
 from __future__ import annotations
 
 import argparse
 import tempfile
+from typing import Any
+
+import yaml
 from pathlib import Path
 
 from hytnas.config import load_params, parse_params
@@ -23,6 +30,21 @@ from hytnas.pipeline.compare_search import CompareSearchPaths, run
 from hytnas.pipeline.script import configure_logging
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def parse_variant(text: str) -> tuple[str, dict[str, Any]]:
+    """``NAME=STRATEGY:key=value,...`` -> ``(NAME, search.variants entry)``."""
+    name, sep, rest = text.partition("=")
+    strategy, _, settings = rest.partition(":")
+    if not sep or not name or not strategy:
+        raise SystemExit(f"--variant {text!r}: expected NAME=STRATEGY:key=value,...")
+    options = {}
+    for item in filter(None, settings.split(",")):
+        key, eq, value = item.partition("=")
+        if not eq:
+            raise SystemExit(f"--variant {text!r}: {item!r} is not key=value")
+        options[key] = yaml.safe_load(value)
+    return name, {"strategy": strategy, "options": options}
 
 
 def main() -> None:
@@ -37,6 +59,7 @@ def main() -> None:
     parser.add_argument("--warm-start", action="store_true", help="search.warm_start: true (the BO loops' solver from the evaluated points)")
     parser.add_argument("--candidates", choices=["visited", "final"], default=None, help="search.solver_candidates")
     parser.add_argument("--workers", type=int, default=None, help="parallel search runs (default: params.yaml's executor)")
+    parser.add_argument("--variant", action="append", default=[], help="NAME=STRATEGY:key=value,... (a search.variants entry)")
     parser.add_argument("--out", default=str(REPO / "reports" / "bench" / "search"))
     parser.add_argument("--metrics", default=str(REPO / "reports" / "bench" / "search.json"))
     args = parser.parse_args()
@@ -53,6 +76,7 @@ def main() -> None:
         tree["search"]["solver_candidates"] = args.candidates
     if args.workers:
         tree["executor"]["workers"] = args.workers
+    tree["search"]["variants"].update(parse_variant(v) for v in args.variant)
     params = parse_params(tree, source="params.yaml + bench options")
     with tempfile.TemporaryDirectory() as tmp:
         paths = CompareSearchPaths(
