@@ -173,7 +173,8 @@ def _runtime(name: str) -> tuple[str, Callable[[Path, int, int], Callable[[], An
     if name == "torch":
         import torch
 
-        torch.set_num_interop_threads(1)
+        with contextlib.suppress(RuntimeError):  # already set once parallel work ran in this process
+            torch.set_num_interop_threads(1)
         return torch.__version__, _torch_runner
     import onnxruntime as ort
 
