@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+from pathlib import Path
 from typing import Any
 
 import yaml
-from pathlib import Path
 
 from hytnas.config import load_params, parse_params
 from hytnas.io import write_json

@@ -154,7 +154,6 @@ def _torch_runner(path: Path, threads: int, seed: int) -> Callable[[], Any]:
     recorded in the archive (extra file :data:`INPUT_SHAPE_FILE`, ``[1, 3, H, W]``)."""
     import torch
 
-    torch.set_num_threads(threads)
     extra = {INPUT_SHAPE_FILE: ""}
     module = torch.jit.load(str(path), map_location="cpu", _extra_files=extra).eval()
     if not extra[INPUT_SHAPE_FILE]:
@@ -168,11 +167,13 @@ def _torch_runner(path: Path, threads: int, seed: int) -> Callable[[], Any]:
     return run
 
 
-def _runtime(name: str) -> tuple[str, Callable[[Path, int, int], Callable[[], Any]]]:
-    """The runtime's version and model loader (``path, threads, seed -> one inference``)."""
+def _runtime(name: str, threads: int) -> tuple[str, Callable[[Path, int, int], Callable[[], Any]]]:
+    """The runtime, set up once for ``threads`` intra-op threads: its version and model loader
+    (``path, threads, seed -> one inference``)."""
     if name == "torch":
         import torch
 
+        torch.set_num_threads(threads)
         with contextlib.suppress(RuntimeError):  # already set once parallel work ran in this process
             torch.set_num_interop_threads(1)
         return torch.__version__, _torch_runner
@@ -221,7 +222,7 @@ def run_manifest(folder: Path, out: Any = sys.stdout) -> int:
             print(f"{folder / MANIFEST}: {reason}", file=sys.stderr)
             return 2
     try:
-        version, load = _runtime(runtime)
+        version, load = _runtime(runtime, threads)
     except ImportError as err:
         print(f"{folder / MANIFEST}: runtime {runtime} is not in this image ({err}); build it with make arm-image-torch", file=sys.stderr)
         return 2
