@@ -1,16 +1,20 @@
-"""Wall time of 500-evaluation ``hytnas`` and ``gp-mobo`` runs on a cheap synthetic oracle.
+"""Wall time of 1,000-evaluation search runs, each strategy as params.yaml configures it.
 
-The oracle is :func:`hytnas.search.synthetic.proxy_objective` over the ``table1`` space
+Each ``--strategies`` entry is a registered strategy or a name of ``search.variants``,
+resolved as the ``compare_search`` stage resolves it (the shared ``search`` keys it accepts,
+then the variant's options; ``--initial`` and ``--batch`` override both when given). The
+oracle is :func:`hytnas.search.synthetic.proxy_objective` over the ``table1`` space
 (analytic, microseconds per genome), so the time measured is the strategies' own. Writes
 ``reports/bench/search_speed.json``: per strategy and thread count, wall time, time per
 phase (surrogate fitting, acquisition solving, selection, objective), the process CPU time
-(wall time alone misleads on a shared machine: compare with the load average recorded)
-and the final hypervolume in the oracle's fixed frame.
+(wall time alone misleads on a shared machine: compare with the load average recorded),
+the final hypervolume in the oracle's fixed frame, and each run's time over NSGA-II's when
+NSGA-II is among them.
 
 Usage::
 
-    .venv/bin/python bench/search_speed.py [--budget 500] [--strategies hytnas gp-mobo]
-        [--n-jobs 1 2] [--seed 0] [--out reports/bench/search_speed.json]
+    .venv/bin/python bench/search_speed.py [--budget 1000] [--strategies nsga2 hytnas gp-warm]
+        [--n-jobs 1 2] [--seed 0] [--params params.yaml] [--out reports/bench/search_speed.json]
 """
 
 from __future__ import annotations
@@ -26,19 +30,24 @@ from pathlib import Path
 
 import torch
 
+from hytnas.config import load_params
 from hytnas.search import bounds_from_sample, get_strategy, hv_curve
+from hytnas.search.strategies import resolve_entry
 from hytnas.search.synthetic import proxy_problem
 from hytnas.space import get_space
+
+DEFAULT_STRATEGIES = ["nsga2", "random", "hytnas", "hytnas-released", "gp-mobo", "gp-warm"]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--budget", type=int, default=500, help="distinct evaluations per run (default 500)")
-    parser.add_argument("--strategies", nargs="+", default=["hytnas", "gp-mobo"], help="strategies to time")
+    parser.add_argument("--budget", type=int, default=1000, help="distinct evaluations per run (default 1000)")
+    parser.add_argument("--strategies", nargs="+", default=DEFAULT_STRATEGIES, help="strategies or search.variants names to time")
     parser.add_argument("--n-jobs", nargs="+", type=int, default=[2], help="thread counts to try (default 2)")
     parser.add_argument("--seed", type=int, default=0, help="run seed (default 0)")
-    parser.add_argument("--initial", type=int, default=50, help="initial design size (default 50)")
-    parser.add_argument("--batch", type=int, default=10, help="evaluations per iteration (default 10)")
+    parser.add_argument("--params", default="params.yaml", help="params file whose search section configures them")
+    parser.add_argument("--initial", type=int, default=None, help="initial design size of every BO strategy (default: the params')")
+    parser.add_argument("--batch", type=int, default=None, help="evaluations per iteration of every BO strategy (default: the params')")
     parser.add_argument("--out", default="reports/bench/search_speed.json", help="JSON output path")
     args = parser.parse_args(argv)
 
@@ -46,10 +55,17 @@ def main(argv: list[str] | None = None) -> int:
     space = get_space("table1")
     problem = proxy_problem(space, seed=0)
     bounds = bounds_from_sample(problem.evaluate, space, n=20_000, seed=0)
+    search = load_params(Path(args.params)).search.model_dump()
     runs = []
     for name in args.strategies:
+        base, options = resolve_entry(name, search)
+        accepted = get_strategy(base).option_names()
+        overrides = {"initial": args.initial, "batch": args.batch}
+        options.update({k: v for k, v in overrides.items() if v is not None and k in accepted})
         for n_jobs in args.n_jobs:
-            strategy = get_strategy(name, initial=args.initial, batch=args.batch, n_jobs=n_jobs)
+            if "n_jobs" in accepted:
+                options["n_jobs"] = n_jobs
+            strategy = get_strategy(base, **options)
             cpu0 = resource.getrusage(resource.RUSAGE_SELF)
             start = time.perf_counter()
             history = strategy.run(problem, args.budget, seed=args.seed)
@@ -59,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
             curve = hv_curve(history, bounds)
             row = {
                 "strategy": name,
+                "base": base,
+                "options": {k: v for k, v in strategy.options.items() if k != "n_jobs"},
                 "n_jobs": n_jobs,
                 "budget": args.budget,
                 "evaluations": history.n_evals,
@@ -70,12 +88,15 @@ def main(argv: list[str] | None = None) -> int:
             }
             runs.append(row)
             print(json.dumps(row), flush=True)
+    nsga2 = next((r["wall_time_s"] for r in runs if r["base"] == "nsga2"), None)
+    for row in runs:
+        row["time_over_nsga2"] = round(row["wall_time_s"] / nsga2, 1) if nsga2 else None
     report = {
         "oracle": "hytnas.search.synthetic.proxy_objective(table1, seed=0)",
         "space": "table1",
         "seed": args.seed,
-        "initial": args.initial,
-        "batch": args.batch,
+        "budget": args.budget,
+        "params": str(args.params),
         "machine": {
             "cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
             "load_average_1m": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,

@@ -254,6 +254,21 @@ def test_detection_section_appears_with_its_report(tiny: Path) -> None:
     assert _row(section, "MobileNetV3-Large parameters over HyT-NAS-O's")[1:] == ["6.11x", "7.0x"]
 
 
+def test_search_claim_has_a_row_per_strategy(tiny: Path) -> None:
+    reached = {"seeds": 10, "hv_at_1000_mean": 0.97, "hv_at_1000_std": 0.01, "evals_to_95pct_median": 150.0, "reached_95pct_runs": 10}
+    _write(tiny / "bench" / "search_1000.json", {
+        "settings": {"seeds": 10, "budget": 1000, "initial": 30, "workers": 1},
+        "summary": {"released": {"nsga2": {**reached, "evals_to_95pct_median": 930.0, "reached_95pct_runs": 9},
+                                 "gp-warm": reached, "hytnas": {**reached, "evals_to_95pct_median": 1001.0, "reached_95pct_runs": 1}}},
+        "claim": {"released": {"paper_claim": 5.0, "nsga2_evals_to_95pct_median": 930.0, "nsga2_reached_95pct_runs": 9,
+                               "gp-warm": {"evals_to_95pct_median": 150.0, "reached_95pct_runs": 10, "nsga2_over_strategy": 6.2, "claim_holds": True},
+                               "hytnas": {"evals_to_95pct_median": 1001.0, "reached_95pct_runs": 1, "nsga2_over_strategy": 0.93, "claim_holds": False}}},
+    })
+    section = _section(render_results(tiny), "Benchmarks")
+    assert _row(section, "released", "`gp-warm`")[2:] == ["6.20", "9", "10", "5.0"]
+    assert _row(section, "released", "`hytnas`")[2:] == ["at most 0.93", "9", "1", "5.0"]
+
+
 def test_deterministic(copied: Path, tmp_path: Path) -> None:
     first, second = render_results(copied), render_results(copied)
     assert first == second

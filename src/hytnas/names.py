@@ -27,6 +27,7 @@ STRATEGY_NAMES: dict[str, str] = {
     "hytnas": "HyT-NAS",
     "qnehvi": "qNEHVI",
     "hytnas-released": "HyT-NAS (authors' released code)",
+    "gp-warm": "GP-MOBO, warm-started (ours)",
 }
 """Search strategy name -> display name."""
 

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from scipy.stats import kendalltau
 
+from hytnas.errors import ConfigError
 from hytnas.search.acquisition import lower_confidence_bound, solve_acquisition
 from hytnas.search.surrogates import (
     RANKER_GRID,
@@ -74,3 +75,35 @@ def test_acquisition_solver_returns_distinct_visited_points() -> None:
     assert len(np.unique(X, axis=0)) == len(X) and X.shape[1] == 3 and A.shape == (len(X), 2)
     assert np.all(X >= 0) and np.all(X <= 4) and X.dtype == np.int64
     assert np.allclose(A, acquisition(X))
+
+
+def _kernel_state(gp: GaussianProcess) -> list[np.ndarray]:
+    model = gp.model
+    states = [*model.covar_module.state_dict().values(), *model.likelihood.state_dict().values(), *model.mean_module.state_dict().values()]
+    return [t.detach().numpy().copy() for t in states]
+
+
+def test_gp_refit_every_reoptimises_only_every_kth_fit_and_conditions_on_all_points() -> None:
+    X, y = data(90, 3)
+    every = GaussianProcess(CARDS, first_maxiter=30, maxiter=10)
+    sparse = GaussianProcess(CARDS, first_maxiter=30, maxiter=10, refit_every=3)
+    states: dict[str, list[list[np.ndarray]]] = {"every": [], "sparse": []}
+    for n in (30, 45, 60, 75):  # fits 0-3: fit 0 and 3 optimise with refit_every=3
+        every.fit(X[:n], y[:n])
+        sparse.fit(X[:n], y[:n])
+        states["every"].append(_kernel_state(every))
+        states["sparse"].append(_kernel_state(sparse))
+
+    def same(a: list[np.ndarray], b: list[np.ndarray]) -> bool:
+        return all(np.array_equal(u, v) for u, v in zip(a, b))
+
+    assert same(states["sparse"][0], states["every"][0])  # the first fit optimises either way
+    assert same(states["sparse"][1], states["sparse"][0]) and same(states["sparse"][2], states["sparse"][0])
+    assert not same(states["sparse"][3], states["sparse"][2])
+    assert not same(states["every"][1], states["every"][0])
+    # Between re-optimisations the posterior is still the one on every point: the GP with the
+    # same hyperparameters interpolates its 75 training targets about as well.
+    mean, _ = sparse.predict(X[:75])
+    assert kendalltau(mean, y[:75])[0] > 0.9
+    with pytest.raises(ConfigError, match="refit_every"):
+        GaussianProcess(CARDS, refit_every=0)

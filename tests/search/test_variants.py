@@ -66,3 +66,23 @@ def test_variants_run_side_by_side_under_their_names(tmp_path: Path, paper_data:
     warm = hv[hv.strategy == "hytnas+warm"].hv_fraction.to_numpy()
     assert np.array_equal(first[:20], warm[:20])  # the same initial design
     assert not np.array_equal(first, warm)  # then the variant's own choices
+
+
+def test_gp_warm_of_params_yaml_finds_the_known_front(zdt) -> None:
+    """Our strategy, as params.yaml names it: GP-MOBO with DGEMO's choices, an initial design of
+    10 and batches of 5, the GP's hyperparameters re-optimised every 5th iteration."""
+    from hytnas.config import load_params
+    from hytnas.search import get_strategy, hv_curve
+
+    search = load_params(REPO / "params.yaml").search.model_dump()
+    base, options = resolve_entry("gp-warm", search)
+    assert base == "gp-mobo"
+    assert options["warm_start"] is True and options["solver_candidates"] == "final"
+    assert (options["hvi_on"], options["hvi_space"]) == ("mean", "value")
+    resolved = get_strategy(base, **options).options
+    assert (resolved["initial"], resolved["batch"], resolved["n_gen"], resolved["refit_every"]) == (10, 5, 20, 5)
+    history = get_strategy(base, **{**options, "pop_size": 40}).run(zdt.problem, budget=40, seed=0)
+    assert history.n_evals == 40 and (history.iteration == 0).sum() == 10
+    # 40 of 4,096 genomes: uniform sampling expects 0.08 of the 8 Pareto-optimal ones.
+    assert zdt.hits(history.X) >= 4
+    assert hv_curve(history, zdt.bounds)[-1] >= 0.98 * zdt.hv

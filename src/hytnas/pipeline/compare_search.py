@@ -176,7 +176,7 @@ def _compare(params: Params, oracle: PredictorOracle, executor: Executor) -> tup
         done += 1
         log.info(
             "compare_search: %s %s seed %d: %d evaluations in %.1f s (%d/%d)",
-            oracle.name, job.strategy, job.seed, history.n_evals, history.wall_time, done, len(jobs),
+            oracle.name, job.label or job.strategy, job.seed, history.n_evals, history.wall_time, done, len(jobs),
         )
 
     bounds = uniform_bounds(oracle, n=cfg.bounds_sample, seed=params.seed)

@@ -347,20 +347,33 @@ class GaussianProcess(Surrogate):
     """GP-MOBO surrogate: BoTorch ``SingleTaskGP`` (its default kernel and priors, outcome
     standardised) on the ``[0, 1]`` encoding, targets min-max normalised.
 
-    Kernel hyperparameters are refit by maximum marginal likelihood every time, starting
-    from the previous fit's values (``first_maxiter`` L-BFGS steps for the first fit,
-    ``maxiter`` after), which keeps a 500-evaluation run affordable. No randomness is
-    involved (``seed`` is accepted for a uniform interface). Torch runs on one thread
-    while fitting and predicting (:func:`torch_threads`).
+    Kernel hyperparameters are refit by maximum marginal likelihood, starting from the
+    previous fit's values (``first_maxiter`` L-BFGS steps for the first fit, ``maxiter``
+    after), which keeps a 500-evaluation run affordable. With ``refit_every`` k > 1 they
+    are re-optimised on every k-th fit only; the fits between condition the GP on all
+    points with the last hyperparameters (an exact posterior, one Cholesky factorisation
+    instead of an optimisation over them). No randomness is involved (``seed`` is accepted
+    for a uniform interface). Torch runs on one thread while fitting and predicting
+    (:func:`torch_threads`).
     """
 
     def __init__(
-        self, cardinalities: np.ndarray, seed: int | Sequence[int] = 0, maxiter: int = 20, first_maxiter: int = 200
+        self,
+        cardinalities: np.ndarray,
+        seed: int | Sequence[int] = 0,
+        maxiter: int = 20,
+        first_maxiter: int = 200,
+        refit_every: int = 1,
     ) -> None:
         super().__init__(cardinalities)
+        if int(refit_every) < 1:
+            raise ConfigError(f"refit_every must be >= 1, got {refit_every}")
         self.maxiter = int(maxiter)
         self.first_maxiter = int(first_maxiter)
+        self.refit_every = int(refit_every)
+        self._fits = 0
         self._state: Any = None
+        self._mean_state: Any = None
         self._model: Any = None
         self._lo = 0.0
         self._span = 1.0
@@ -406,19 +419,25 @@ class GaussianProcess(Surrogate):
         if self._state is not None:
             model.covar_module.load_state_dict(self._state[0])
             model.likelihood.load_state_dict(self._state[1])
-        mll = ExactMarginalLogLikelihood(model.likelihood, model)
-        maxiter = self.first_maxiter if self._state is None else self.maxiter
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                fit_gpytorch_mll_scipy(mll, options={"maxiter": maxiter})
-            except Exception:  # numerical trouble: keep the starting hyperparameters
-                if self._state is None:
-                    raise
-                model.covar_module.load_state_dict(self._state[0])
-                model.likelihood.load_state_dict(self._state[1])
+        optimise = self._state is None or self._fits % self.refit_every == 0
+        self._fits += 1
+        if not optimise:  # the constant mean too: every hyperparameter as last optimised
+            model.mean_module.load_state_dict(self._mean_state)
+        else:
+            mll = ExactMarginalLogLikelihood(model.likelihood, model)
+            maxiter = self.first_maxiter if self._state is None else self.maxiter
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                try:
+                    fit_gpytorch_mll_scipy(mll, options={"maxiter": maxiter})
+                except Exception:  # numerical trouble: keep the starting hyperparameters
+                    if self._state is None:
+                        raise
+                    model.covar_module.load_state_dict(self._state[0])
+                    model.likelihood.load_state_dict(self._state[1])
         model.eval()
         self._state = (model.covar_module.state_dict(), model.likelihood.state_dict())
+        self._mean_state = model.mean_module.state_dict()
         self._model = model
 
     def _posterior(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

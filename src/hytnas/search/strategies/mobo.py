@@ -299,8 +299,9 @@ class GPMOBO(BatchMOBO):
 
     Options: ``initial``, ``batch``, ``ucb_beta``, ``pop_size``, ``n_gen``, ``fronts``,
     ``n_jobs`` (threads: the objectives' GPs fit and predict side by side), ``warm_start``,
-    ``solver_candidates``, ``hvi_on``, ``hvi_space``. Torch runs single-threaded during the
-    run (restored after).
+    ``solver_candidates``, ``hvi_on``, ``hvi_space``, ``refit_every`` (kernel hyperparameters
+    re-optimised every k-th iteration, 1: every one; between, the GP conditions on all points
+    with the last ones). Torch runs single-threaded during the run (restored after).
     """
 
     name = "gp-mobo"
@@ -319,14 +320,19 @@ class GPMOBO(BatchMOBO):
         solver_candidates: str = "visited",
         hvi_on: str = "ucb",
         hvi_space: str = "rank",
+        refit_every: int = 1,
     ) -> None:
         super().__init__(
             initial=initial, batch=batch, ucb_beta=ucb_beta, pop_size=pop_size, n_gen=n_gen, fronts=fronts, n_jobs=n_jobs,
             warm_start=warm_start, solver_candidates=solver_candidates, hvi_on=hvi_on, hvi_space=hvi_space,
+            refit_every=positive_int(self.name, "refit_every", refit_every),
         )
 
     def _context(self) -> AbstractContextManager[Any]:
         return torch_threads(1)
 
     def _make_surrogates(self, problem: Problem, seed: int) -> list[Surrogate]:
-        return [GaussianProcess(problem.cardinalities, (seed, STREAM_SURROGATE, j)) for j in range(problem.n_obj)]
+        return [
+            GaussianProcess(problem.cardinalities, (seed, STREAM_SURROGATE, j), refit_every=self.options["refit_every"])
+            for j in range(problem.n_obj)
+        ]
