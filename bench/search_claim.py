@@ -1,14 +1,18 @@
-"""Benchmark: the paper's claim, evaluations to 95% of the reference HV, NSGA-II over HyT-NAS.
+"""Benchmark: the paper's claim, evaluations to 95% of the reference HV, NSGA-II over each strategy.
 
 Runs the compare_search stage (:func:`hytnas.pipeline.compare_search.run`) on params.yaml's
-settings with many seeds, on the pipeline
-oracle (models/predictors) and, with --released-dir, on predictors fitted on the authors'
-released measurements; writes reports/bench/search.json (the stage's summary plus the
-NSGA-II / HyT-NAS ratios) and its curves and figures under reports/bench/search/.
+settings with many seeds, on the pipeline oracle (models/predictors) and, with
+--released-dir, on predictors fitted on the authors' released measurements; writes
+reports/bench/search.json (the stage's summary, whose entries carry each strategy's NSGA-II
+ratio, and a claim block per oracle: the ratio, whether it is exact or a bound, and whether
+the paper's 5x holds) and its curves and figures under reports/bench/search/.
 
     .venv/bin/python bench/search_claim.py --seeds 10 --budget 200 --released-dir ../shared/paper-data
     .venv/bin/python bench/search_claim.py --seeds 10 --budget 1000 --released-dir ../shared/paper-data \
         --oracles released --workers 1 --out reports/bench/search_1000 --metrics reports/bench/search_1000.json
+
+``--rescore FILE...`` rewrites the ratios and claim blocks of files already written, from
+their summaries.
 
 A candidate setting of a strategy joins with --variant NAME=STRATEGY:key=value,... (values as
 YAML), and NAME in --strategies, e.g.
@@ -25,9 +29,10 @@ from typing import Any
 import yaml
 
 from hytnas.config import load_params, parse_params
-from hytnas.io import write_json
+from hytnas.io import read_json, write_json
 from hytnas.pipeline.compare_search import CompareSearchPaths, run
 from hytnas.pipeline.script import configure_logging
+from hytnas.search.compare import BOUND_KEY, RATIO_KEY, nsga2_ratios
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -62,7 +67,13 @@ def main() -> None:
     parser.add_argument("--variant", action="append", default=[], help="NAME=STRATEGY:key=value,... (a search.variants entry)")
     parser.add_argument("--out", default=str(REPO / "reports" / "bench" / "search"))
     parser.add_argument("--metrics", default=str(REPO / "reports" / "bench" / "search.json"))
+    parser.add_argument("--rescore", nargs="+", type=Path, default=None, metavar="FILE",
+                        help="recompute the ratios and claim of written claim files from their summaries, and stop")
     args = parser.parse_args()
+    if args.rescore:
+        for path in args.rescore:
+            rescore(path)
+        return
 
     configure_logging()
     tree = load_params(REPO / "params.yaml").model_dump()
@@ -84,30 +95,42 @@ def main() -> None:
             metrics=Path(tmp) / "search.json", params_dir=REPO,
         )
         summary = run(params, paths, oracles=args.oracles).report
-    claim = {oracle: claim_ratios(entry, args.budget) for oracle, entry in summary.items()}
+    claim = {oracle: claim_ratios(entry) for oracle, entry in summary.items()}
     write_json(args.metrics, {"settings": vars(args), "claim": claim, "summary": summary})
 
 
-def claim_ratios(entry: dict[str, Any], budget: int, claim: float = 5.0) -> dict[str, Any]:
-    """Per strategy of one oracle's summary: NSGA-II's median evaluations to 95% of the
-    reference HV over the strategy's, the runs of each that reached it, and whether the
-    paper's claim holds (ratio >= ``claim`` with both medians reached within ``budget``)."""
+def claim_ratios(entry: dict[str, Any], claim: float = 5.0) -> dict[str, Any]:
+    """The claim block of one oracle's summary: per strategy, NSGA-II's median evaluations
+    to 95% of the reference HV over the strategy's as the summary holds it
+    (:func:`hytnas.search.compare.nsga2_ratios`), what kind of figure it is, the runs that
+    reached 95%, and whether the paper's claim holds (the ratio, exact or a lower bound, at
+    least ``claim``)."""
     nsga2 = entry.get("nsga2", {})
-    base = nsga2.get("evals_to_95pct_median")
-    out: dict[str, Any] = {"paper_claim": claim, "nsga2_evals_to_95pct_median": base,
+    out: dict[str, Any] = {"paper_claim": claim, "nsga2_evals_to_95pct_median": nsga2.get("evals_to_95pct_median"),
                            "nsga2_reached_95pct_runs": nsga2.get("reached_95pct_runs")}
     for label, stats in entry.items():
-        if label == "nsga2" or not isinstance(stats, dict) or "evals_to_95pct_median" not in stats:
+        if not isinstance(stats, dict) or RATIO_KEY not in stats:
             continue
-        median = stats["evals_to_95pct_median"]
-        ratio = base / median if base and median else None
+        ratio, bound = stats[RATIO_KEY], stats[BOUND_KEY]
         out[label] = {
-            "evals_to_95pct_median": median,
+            "evals_to_95pct_median": stats.get("evals_to_95pct_median"),
             "reached_95pct_runs": stats.get("reached_95pct_runs"),
             "nsga2_over_strategy": None if ratio is None else round(ratio, 2),
-            "claim_holds": bool(ratio is not None and ratio >= claim and base <= budget and median <= budget),
+            "bound": bound,
+            "claim_holds": bool(ratio is not None and bound in ("exact", "at least") and ratio >= claim),
         }
     return out
+
+
+def rescore(path: Path) -> None:
+    """Rewrite the NSGA-II ratios and the claim block of a claim file from its summary with
+    today's :func:`~hytnas.search.compare.nsga2_ratios` (the runs are not repeated)."""
+    report = read_json(path, "a search claim file (bench/search_claim.py)")
+    for entry in report["summary"].values():
+        for label, figures in nsga2_ratios(entry).items():
+            entry[label].update(figures)
+    report["claim"] = {oracle: claim_ratios(entry) for oracle, entry in report["summary"].items()}
+    write_json(path, report)
 
 
 if __name__ == "__main__":

@@ -113,7 +113,9 @@ def test_summary_short_keys(tmp_path: Path) -> None:
 
     _write(
         tmp_path / "search.json",
-        {"pipeline": {"hytnas": strategy(50.0, 0.97), "nsga2": strategy(250.0, 0.95), "random": strategy(301.0, 0.9),
+        {"pipeline": {"hytnas": {**strategy(50.0, 0.97), "nsga2_ratio_95pct": 5.0, "nsga2_ratio_95pct_bound": "exact"},
+                      "nsga2": strategy(250.0, 0.95),
+                      "random": {**strategy(301.0, 0.9), "nsga2_ratio_95pct": 0.8306, "nsga2_ratio_95pct_bound": "at most"},
                       "stage_seconds": 12.0}},
     )
     _write(tmp_path / "predictors.json", {"accuracy": {"chosen_kendall_tau": 0.5}, "latency": {"chosen_kendall_tau": 0.9}})

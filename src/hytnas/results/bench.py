@@ -10,7 +10,6 @@ from typing import Any, Sequence
 
 from hytnas.results.format import (
     code,
-    finite,
     fix,
     flat,
     general,
@@ -25,7 +24,7 @@ from hytnas.results.format import (
     whole,
     with_sign,
 )
-from hytnas.results.hvtables import search_tables
+from hytnas.results.hvtables import nsga2_ratio, search_tables
 from hytnas.results.reports import Report, load
 
 __all__ = ["benchmarks"]
@@ -161,23 +160,11 @@ def _bench_search(r: Report, base: Path, reports_dir: Path) -> list[str]:
     lines += search_tables(r, ("summary",))
     claims = r.get("claim", kind="dict") or {}
     rows = []
-    for oracle, claim in claims.items():
+    for oracle in claims:
         c = ("claim", oracle)
-        for label in _claim_strategies(claim):
-            old = label == "hytnas" and "nsga2_over_hytnas_evals_to_95pct" in claim  # files before the per-strategy claim
-            evals_ratio = r.get(*c, "nsga2_over_hytnas_evals_to_95pct") if old else r.get(*c, label, "nsga2_over_strategy")
-            reached = r.get(*c, "hytnas_reached_95pct_runs") if old else r.get(*c, label, "reached_95pct_runs")
-            nsga2_ok = _majority(r, ("summary", oracle, "nsga2"))
-            strategy_ok = _majority(r, ("summary", oracle, label))
-            if nsga2_ok and strategy_ok:
-                text = fix(evals_ratio, 2)
-            elif nsga2_ok and not strategy_ok:
-                text = f"at most {fix(evals_ratio, 2)}"
-            elif strategy_ok and not nsga2_ok:
-                text = f"at least {fix(evals_ratio, 2)}"
-            else:
-                text = "not measured (neither reaches 95% in most runs)"
-            rows.append([oracle, code(label), text, whole(r.get(*c, "nsga2_reached_95pct_runs")), whole(reached), fix(r.get(*c, "paper_claim"), 1)])
+        for label in _claim_strategies(r.get(*c, kind="dict")):
+            text = nsga2_ratio(r.get(*c, label, "nsga2_over_strategy"), r.get(*c, label, "bound", kind="str"))
+            rows.append([oracle, code(label), text, whole(r.get(*c, "nsga2_reached_95pct_runs")), whole(r.get(*c, label, "reached_95pct_runs")), fix(r.get(*c, "paper_claim"), 1)])
     if rows:
         lines += ["The paper's claim, NSGA-II's evaluations to 95% of the reference HV over each strategy's:", ""]
         lines += table(["oracle", "strategy", "ratio (medians)", "NSGA-II runs reaching 95%", "its runs reaching 95%", "paper"], rows)
@@ -192,20 +179,9 @@ def _bench_search(r: Report, base: Path, reports_dir: Path) -> list[str]:
     return lines
 
 
-def _claim_strategies(claim: Any) -> list[str]:
-    """The strategies one oracle's claim entry compares with NSGA-II: a dict per strategy, or
-    (files written before that) HyT-NAS alone."""
-    if not isinstance(claim, dict):
-        return []
-    if "nsga2_over_hytnas_evals_to_95pct" in claim:
-        return ["hytnas"]
-    return [label for label, value in claim.items() if isinstance(value, dict) and "nsga2_over_strategy" in value]
-
-
-def _majority(r: Report, path: Sequence[str]) -> bool:
-    """Whether more than half the runs of the summary at ``path`` reached 95% of the reference HV."""
-    reached, seeds = r.get(*path, "reached_95pct_runs"), r.get(*path, "seeds")
-    return finite(reached) and finite(seeds) and reached * 2 > seeds
+def _claim_strategies(claim: dict[str, Any] | None) -> list[str]:
+    """The strategies one oracle's claim entry compares with NSGA-II (a dict each)."""
+    return [label for label, value in (claim or {}).items() if isinstance(value, dict) and "nsga2_over_strategy" in value]
 
 
 def _bench_predictors(r: Report) -> list[str]:

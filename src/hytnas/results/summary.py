@@ -6,9 +6,9 @@ Keys (each present only when its report is):
 - ``hv_<strategy>``: the pipeline oracle's hypervolume fraction at the largest checkpoint
   (mean over seeds, 0-1), from ``search.json``;
 - ``nsga2_ratio_<strategy>``: NSGA-II's median evaluations to 95% of the reference
-  hypervolume over the strategy's (the paper claims 5 for its loop), for every strategy but
-  NSGA-II that reached 95% in more than half its runs; a NSGA-II run that never reaches it
-  counts as the budget plus one, so the ratio is then a lower bound;
+  hypervolume over the strategy's (the paper claims 5 for its loop), as the search stage
+  wrote it (``hytnas.search.compare.nsga2_ratios``), where it is exact or a lower bound
+  (the strategy's median is a real count);
 - ``tau_accuracy``, ``tau_latency``: Kendall tau of the chosen predictor of each target, from
   ``predictors.json``;
 - ``o_acc_gain`` (accuracy points), ``o_param_ratio``, ``o_latency_ratio`` (reference network
@@ -47,14 +47,10 @@ def _search_keys(search: Report) -> dict[str, Any]:
         budgets = [int(match.group(1)) for key in figures if (match := _HV_KEY.match(key))]
         if budgets:
             keys[f"hv_{name}"] = search.get("pipeline", name, f"hv_at_{max(budgets)}_mean")
-    nsga2 = search.get("pipeline", "nsga2", "evals_to_95pct_median")
-    if nsga2 is not None:
-        for name in strategies:
-            evals = search.get("pipeline", name, "evals_to_95pct_median")
-            reached = search.get("pipeline", name, "reached_95pct_runs") or 0
-            seeds = search.get("pipeline", name, "seeds") or 0
-            if name != "nsga2" and evals and 2 * reached > seeds:  # the median is a real count
-                keys[f"nsga2_ratio_{name}"] = round(nsga2 / evals, 4)
+    for name in strategies:
+        ratio = search.get("pipeline", name, "nsga2_ratio_95pct")
+        if ratio is not None and search.get("pipeline", name, "nsga2_ratio_95pct_bound", kind="str") in ("exact", "at least"):
+            keys[f"nsga2_ratio_{name}"] = ratio
     return keys
 
 
