@@ -372,8 +372,8 @@ class GaussianProcess(Surrogate):
         self.first_maxiter = int(first_maxiter)
         self.refit_every = int(refit_every)
         self._fits = 0
-        self._state: Any = None
-        self._mean_state: Any = None
+        self._hyper: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] | None = None
+        """The last fit's ``state_dict`` of the kernel, the likelihood and the constant mean."""
         self._model: Any = None
         self._lo = 0.0
         self._span = 1.0
@@ -416,28 +416,28 @@ class GaussianProcess(Surrogate):
         train_x = torch.as_tensor(self.encode(X), dtype=torch.float64)
         train_y = torch.as_tensor(self.targets(y), dtype=torch.float64).unsqueeze(-1)
         model = SingleTaskGP(train_x, train_y, outcome_transform=Standardize(m=1))
-        if self._state is not None:
-            model.covar_module.load_state_dict(self._state[0])
-            model.likelihood.load_state_dict(self._state[1])
-        optimise = self._state is None or self._fits % self.refit_every == 0
+        hyper = self._hyper
+        if hyper is not None:
+            model.covar_module.load_state_dict(hyper[0])
+            model.likelihood.load_state_dict(hyper[1])
+        optimise = hyper is None or self._fits % self.refit_every == 0
         self._fits += 1
-        if not optimise:  # the constant mean too: every hyperparameter as last optimised
-            model.mean_module.load_state_dict(self._mean_state)
+        if hyper is not None and not optimise:  # the constant mean too: every hyperparameter as last optimised
+            model.mean_module.load_state_dict(hyper[2])
         else:
             mll = ExactMarginalLogLikelihood(model.likelihood, model)
-            maxiter = self.first_maxiter if self._state is None else self.maxiter
+            maxiter = self.first_maxiter if hyper is None else self.maxiter
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 try:
                     fit_gpytorch_mll_scipy(mll, options={"maxiter": maxiter})
                 except Exception:  # numerical trouble: keep the starting hyperparameters
-                    if self._state is None:
+                    if hyper is None:
                         raise
-                    model.covar_module.load_state_dict(self._state[0])
-                    model.likelihood.load_state_dict(self._state[1])
+                    model.covar_module.load_state_dict(hyper[0])
+                    model.likelihood.load_state_dict(hyper[1])
         model.eval()
-        self._state = (model.covar_module.state_dict(), model.likelihood.state_dict())
-        self._mean_state = model.mean_module.state_dict()
+        self._hyper = (model.covar_module.state_dict(), model.likelihood.state_dict(), model.mean_module.state_dict())
         self._model = model
 
     def _posterior(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -325,6 +325,8 @@ class GPMOBO(BatchMOBO):
         super().__init__(
             initial=initial, batch=batch, ucb_beta=ucb_beta, pop_size=pop_size, n_gen=n_gen, fronts=fronts, n_jobs=n_jobs,
             warm_start=warm_start, solver_candidates=solver_candidates, hvi_on=hvi_on, hvi_space=hvi_space,
+            # checked here as well as by GaussianProcess: a bad value fails when the strategy is
+            # built from params.yaml, with the strategy's name, not at its first surrogate fit
             refit_every=positive_int(self.name, "refit_every", refit_every),
         )
 
