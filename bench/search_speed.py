@@ -31,8 +31,9 @@ from pathlib import Path
 import torch
 
 from hytnas.config import load_params
+from hytnas.io import write_json
 from hytnas.search import bounds_from_sample, get_strategy, hv_curve
-from hytnas.search.strategies import resolve_entry
+from hytnas.search.strategies import resolve_entry, strategy_options
 from hytnas.search.synthetic import proxy_problem
 from hytnas.space import get_space
 
@@ -59,12 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     runs = []
     for name in args.strategies:
         base, options = resolve_entry(name, search)
-        accepted = get_strategy(base).option_names()
-        overrides = {"initial": args.initial, "batch": args.batch}
-        options.update({k: v for k, v in overrides.items() if v is not None and k in accepted})
+        overrides = {key: value for key, value in (("initial", args.initial), ("batch", args.batch)) if value is not None}
         for n_jobs in args.n_jobs:
-            if "n_jobs" in accepted:
-                options["n_jobs"] = n_jobs
+            options.update(strategy_options(base, {**overrides, "n_jobs": n_jobs}))  # the ones it accepts
             strategy = get_strategy(base, **options)
             cpu0 = resource.getrusage(resource.RUSAGE_SELF)
             start = time.perf_counter()
@@ -105,10 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         "runs": runs,
     }
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(out.suffix + ".tmp")
-    tmp.write_text(json.dumps(report, indent=2) + "\n")
-    tmp.replace(out)
+    write_json(out, report)
     print(f"wrote {out}")
     return 0
 
