@@ -32,6 +32,7 @@ from hytnas.config import load_params, parse_params
 from hytnas.io import read_json, write_json
 from hytnas.pipeline.compare_search import CompareSearchPaths, run
 from hytnas.pipeline.script import configure_logging
+from hytnas.runs.fingerprint import cpu_model
 from hytnas.search.compare import BOUND_KEY, RATIO_KEY, nsga2_ratios
 
 REPO = Path(__file__).resolve().parents[1]
@@ -96,7 +97,8 @@ def main() -> None:
         )
         summary = run(params, paths, oracles=args.oracles).report
     claim = {oracle: claim_ratios(entry) for oracle, entry in summary.items()}
-    write_json(args.metrics, {"settings": vars(args), "claim": claim, "summary": summary})
+    settings = {**vars(args), "cpu_model": cpu_model()}
+    write_json(args.metrics, {"settings": settings, "claim": claim, "summary": summary})
 
 
 def claim_ratios(entry: dict[str, Any], claim: float = 5.0) -> dict[str, Any]:

@@ -32,6 +32,7 @@ import torch
 
 from hytnas.config import load_params
 from hytnas.io import write_json
+from hytnas.runs.fingerprint import cpu_model
 from hytnas.search import bounds_from_sample, get_strategy, hv_curve
 from hytnas.search.strategies import resolve_entry, strategy_options
 from hytnas.search.synthetic import proxy_problem
@@ -96,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         "budget": args.budget,
         "params": str(args.params),
         "machine": {
+            "cpu_model": cpu_model(),
             "cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
             "load_average_1m": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
             "python": platform.python_version(),
