@@ -11,7 +11,7 @@ from typing import Any, Iterable, Sequence
 from hytnas.results.format import finite, fix, general, pm, strategy, table, whole
 from hytnas.results.reports import Report
 
-__all__ = ["checkpoints", "nsga2_ratio", "reach", "runs_reached", "search_tables", "strategies"]
+__all__ = ["checkpoints", "nsga2_ratio", "nsga2_ratio_at", "reach", "runs_reached", "search_tables", "strategies"]
 
 
 def checkpoints(entries: Iterable[dict[str, Any]]) -> list[int]:
@@ -49,10 +49,17 @@ def runs_reached(report: Report, path: Sequence[str], target: int) -> str:
     return f"{whole(reached)} of {whole(seeds)}" if finite(seeds) else whole(reached)
 
 
+def nsga2_ratio_at(report: Report, path: Sequence[str]) -> tuple[Any, str | None]:
+    """``(ratio, bound)``: NSGA-II's evaluations to 95% over the strategy's whose summary is at
+    ``path``, and whether it is ``exact``, ``at most``, ``at least`` or ``unmeasured``, as the
+    search stage wrote them (``hytnas.search.compare.nsga2_ratios``); ``(None, None)`` where
+    the summary has none."""
+    return report.get(*path, "nsga2_ratio_95pct"), report.get(*path, "nsga2_ratio_95pct_bound", kind="str")
+
+
 def nsga2_ratio(ratio: Any, bound: str | None) -> str:
-    """NSGA-II's evaluations to 95% over a strategy's as the search stage or the claim
-    benchmark wrote it (``6.20``, ``at most 0.93``, ``at least 4.02``), ``n/a`` where
-    neither has it."""
+    """The text of :func:`nsga2_ratio_at`'s pair (``6.20``, ``at most 0.93``, ``at least
+    4.02``), ``n/a`` where there is none."""
     if bound == "unmeasured":
         return "not measured (neither reaches 95% in most runs)"
     if bound not in ("exact", "at most", "at least") or not finite(ratio):
@@ -75,7 +82,7 @@ def search_tables(r: Report, path: Sequence[str] = ()) -> list[str]:
             p = (*path, oracle, name)
             row = [strategy(name), whole(r.get(*p, "seeds"))]
             row += [pm(r.get(*p, f"hv_at_{n}_mean"), r.get(*p, f"hv_at_{n}_std"), 3) for n in points]
-            row.append("" if name == "nsga2" else nsga2_ratio(r.get(*p, "nsga2_ratio_95pct"), r.get(*p, "nsga2_ratio_95pct_bound", kind="str")))
+            row.append("" if name == "nsga2" else nsga2_ratio(*nsga2_ratio_at(r, p)))
             row += [reach(r, p, 95), runs_reached(r, p, 95), reach(r, p, 99), runs_reached(r, p, 99), fix(r.get(*p, "wall_s_mean"), 1)]
             rows.append(row)
         header = ["strategy", "seeds"] + [f"HV at {n}" for n in points]

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from hytnas.io import write_json
+from hytnas.results.hvtables import nsga2_ratio_at
 from hytnas.results.reports import Report, load, stage_what
 
 __all__ = ["SUMMARY_NAME", "summary", "write_summary"]
@@ -48,8 +49,8 @@ def _search_keys(search: Report) -> dict[str, Any]:
         if budgets:
             keys[f"hv_{name}"] = search.get("pipeline", name, f"hv_at_{max(budgets)}_mean")
     for name in strategies:
-        ratio = search.get("pipeline", name, "nsga2_ratio_95pct")
-        if ratio is not None and search.get("pipeline", name, "nsga2_ratio_95pct_bound", kind="str") in ("exact", "at least"):
+        ratio, bound = nsga2_ratio_at(search, ("pipeline", name))
+        if ratio is not None and bound in ("exact", "at least"):
             keys[f"nsga2_ratio_{name}"] = ratio
     return keys
 

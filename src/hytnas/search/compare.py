@@ -136,8 +136,7 @@ def summarize(comparison: OracleComparison, checkpoints: Sequence[int], targets:
             for target in targets:
                 ratio = reach[strategy][target] / reach[baseline][target]
                 out[strategy][f"evals_ratio_to_{baseline}_{round(target * 100)}pct"] = float(ratio)
-    for strategy, figures in nsga2_ratios(out).items():
-        out[strategy].update(figures)
+    add_nsga2_ratios(out)
     return out
 
 
@@ -178,6 +177,12 @@ def nsga2_ratios(entry: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return out
 
 
+def add_nsga2_ratios(entry: dict[str, Any]) -> None:
+    """Merge :func:`nsga2_ratios` into the strategies' summaries of ``entry`` (in place)."""
+    for name, figures in nsga2_ratios(entry).items():
+        entry[name].update(figures)
+
+
 def pooled_front(histories: Iterable[History]) -> tuple[np.ndarray, np.ndarray]:
     """``(X, F)``: distinct non-dominated evaluations pooled over ``histories`` (``k x d``, ``k x m``)."""
     histories = list(histories)
@@ -202,6 +207,7 @@ __all__ = [
     "OracleComparison",
     "RATIO_KEY",
     "SearchJob",
+    "add_nsga2_ratios",
     "long_nsga2_front",
     "nsga2_ratios",
     "pooled_front",
