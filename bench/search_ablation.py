@@ -2,8 +2,9 @@
 
 Runs the compare_search stage once per oracle with NSGA-II, the paper-literal ``hytnas``
 (params.yaml's defaults), one variant per choice with that choice made as DGEMO and the
-authors make it, one with all of them, and ``hytnas-released`` (the authors' released
-configuration at its own initial design and batch), all scored in one frame against one
+authors make it, one with all of them, ``hytnas-released`` (the authors' released
+configuration at its own initial design and batch) and, with --also, strategies as
+params.yaml configures them (default: ``gp-warm``, ours), all scored in one frame against one
 reference front. The variants are ``search.variants`` entries:
 
 - ``+warm_start``: the acquisition solver starts from the evaluated points (non-dominated order);
@@ -16,8 +17,8 @@ reference front. The variants are ``search.variants`` entries:
 Writes the stage's summary with the settings to ``--metrics`` and a Markdown table (HV fraction
 at each checkpoint, mean +- std over seeds; median evaluations to 95% and 99% of the reference
 HV, with runs reached, "not reached" unless more than half the runs did; NSGA-II's
-evaluations to 95% over the variant's, where the variant's median is a real count, NSGA-II's
-a lower bound when it did not reach) beside it (``.md``).
+evaluations to 95% over the variant's, exact or a bound, as the stage wrote it) beside it
+(``.md``).
 
     .venv/bin/python bench/search_ablation.py --seeds 10 --budget 300 --released-dir ../shared/paper-data \
         --oracles released --metrics reports/bench/search_ablation_released.json
@@ -34,6 +35,8 @@ from hytnas.config import load_params, parse_params
 from hytnas.io import write_json, write_text
 from hytnas.pipeline.compare_search import CompareSearchPaths, run
 from hytnas.pipeline.script import configure_logging
+from hytnas.results.hvtables import nsga2_ratio
+from hytnas.search.compare import BOUND_KEY, RATIO_KEY
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -65,7 +68,6 @@ def markdown(summary: dict[str, Any], checkpoints: list[int], order: list[str]) 
         lines += [f"### Oracle `{oracle}`", ""]
         head = ["strategy", *[f"HV@{c}" for c in checkpoints], "evals to 95% (runs)", "evals to 99% (runs)", "NSGA-II / it, 95%"]
         lines += ["| " + " | ".join(head) + " |", "| " + " | ".join(["---"] + ["---:"] * (len(head) - 1)) + " |"]
-        nsga2 = entry.get("nsga2", {}).get("evals_to_95pct_median")
         for name in order:
             row = entry.get(name)
             if not isinstance(row, dict):
@@ -79,9 +81,7 @@ def markdown(summary: dict[str, Any], checkpoints: list[int], order: list[str]) 
                 median, runs = row.get(f"evals_to_{target}_median"), row.get(f"reached_{target}_runs") or 0
                 shown = f"{median:.0f}" if 2 * runs > seeds else "not reached"
                 cells.append(f"{shown} ({runs}/{seeds})")
-            evals, runs = row.get("evals_to_95pct_median"), row.get("reached_95pct_runs") or 0
-            real = nsga2 and evals and 2 * runs > seeds and name != "nsga2"
-            cells.append(f"{nsga2 / evals:.2f}" if real else "n/a")
+            cells.append("" if name == "nsga2" else nsga2_ratio(row.get(RATIO_KEY), row.get(BOUND_KEY)))
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     return "\n".join(lines)
@@ -93,6 +93,8 @@ def main() -> None:
     parser.add_argument("--budget", type=int, default=300)
     parser.add_argument("--base", default="hytnas", help="the loop whose choices are ablated (hytnas or gp-mobo)")
     parser.add_argument("--only", nargs="+", default=None, help="variants to run (default: all) besides nsga2 and the base")
+    parser.add_argument("--also", nargs="*", default=["gp-warm"],
+                        help="strategies or params.yaml variants to run beside them as configured (default: gp-warm)")
     parser.add_argument("--released-dir", default=None, help="folder with the authors' CSVs")
     parser.add_argument("--oracles", nargs="+", choices=["pipeline", "released"], default=None)
     parser.add_argument("--workers", type=int, default=None, help="parallel search runs (default: params.yaml's executor)")
@@ -102,10 +104,12 @@ def main() -> None:
     configure_logging()
     table = variants(args.base)
     chosen = [name for name in table if args.only is None or name in args.only]
-    strategies = ["nsga2", args.base, *chosen]
+    strategies = ["nsga2", args.base, *chosen, *[name for name in args.also if name not in chosen]]
     tree = load_params(REPO / "params.yaml").model_dump()
+    configured = tree["search"]["variants"]
     tree["search"].update(
-        strategies=strategies, seeds=args.seeds, budget=args.budget, variants={name: table[name] for name in chosen},
+        strategies=strategies, seeds=args.seeds, budget=args.budget,
+        variants={**{name: configured[name] for name in args.also if name in configured}, **{name: table[name] for name in chosen}},
         released_dir=str(Path(args.released_dir).resolve()) if args.released_dir else None,
     )
     if args.workers:
@@ -119,7 +123,7 @@ def main() -> None:
         summary = run(params, paths, oracles=args.oracles).report
     checkpoints = sorted({int(k.split("_")[2]) for e in summary.values() if isinstance(e, dict)
                           for row in e.values() if isinstance(row, dict) for k in row if k.startswith("hv_at_") and k.endswith("_mean")})
-    settings = {**vars(args), "variants": {name: table[name] for name in chosen}}
+    settings = {**vars(args), "variants": tree["search"]["variants"]}
     write_json(args.metrics, {"settings": settings, "summary": summary})
     text = f"# Search ablation ({args.seeds} seeds, {args.budget} evaluations)\n\nGenerated by `bench/search_ablation.py`; settings in `{Path(args.metrics).name}`.\n\n"
     write_text(Path(args.metrics).with_suffix(".md"), text + markdown(summary, checkpoints, strategies))

@@ -269,6 +269,27 @@ def test_search_claim_has_a_row_per_strategy(tiny: Path) -> None:
     assert _row(section, "released", "`hytnas`")[2:] == ["at most 0.93", "9", "1", "5.0"]
 
 
+def test_headline_claim_at_the_paper_budget(tiny: Path) -> None:
+    run = {"seeds": 10, "hv_at_100_mean": 0.85, "hv_at_100_std": 0.01, "hv_at_300_mean": 0.9, "hv_at_300_std": 0.02,
+           "hv_at_1000_mean": 0.95, "hv_at_1000_std": 0.005, "evals_to_95pct_median": 500.0, "reached_95pct_runs": 8}
+    summary = {"nsga2": run,
+               "gp-warm": {**run, "evals_to_95pct_median": 125.0, "reached_95pct_runs": 10, "nsga2_ratio_95pct": 4.0, "nsga2_ratio_95pct_bound": "exact"},
+               "hytnas": {**run, "evals_to_95pct_median": 1001.0, "reached_95pct_runs": 2, "nsga2_ratio_95pct": 0.4995, "nsga2_ratio_95pct_bound": "at most"},
+               "hytnas-released": {**run, "evals_to_95pct_median": 250.0, "nsga2_ratio_95pct": 2.0, "nsga2_ratio_95pct_bound": "exact"}}
+    claim = {"pipeline": {"paper_claim": 5.0, "holds": {"gp-warm": False, "hytnas": False, "hytnas-released": False}}}
+    _write(tiny / "bench" / "search_1000_pipeline.json", {"settings": {"seeds": 10, "budget": 1000}, "summary": {"pipeline": summary}, "claim": claim})
+    _write(tiny / "bench" / "search.json", {"settings": {"seeds": 10, "budget": 200}, "summary": {"pipeline": summary}, "claim": claim})
+    headline = _section(render_results(tiny), "Headline")
+    rows = [line for line in headline.splitlines() if line.startswith("| `reports/bench/")]
+    assert [line.split("|")[3].strip() for line in rows] == [
+        "HyT-NAS", "HyT-NAS (authors' released code)", "GP-MOBO, warm-started (ours)", "NSGA-II"]
+    assert all("search_1000_pipeline.json" in line for line in rows)
+    assert _row(headline, "`reports/bench/search_1000_pipeline.json`", "pipeline", "GP-MOBO, warm-started (ours)")[4:] == [
+        "0.850 ± 0.010", "0.900 ± 0.020", "0.950 ± 0.005", "125", "10 of 10", "4.00", "5.0"]
+    assert _row(headline, "`reports/bench/search_1000_pipeline.json`", "pipeline", "HyT-NAS")[7:10] == ["not by most runs", "2 of 10", "at most 0.50"]
+    assert _row(headline, "`reports/bench/search_1000_pipeline.json`", "pipeline", "NSGA-II")[-2:] == ["", ""]
+
+
 def test_deterministic(copied: Path, tmp_path: Path) -> None:
     first, second = render_results(copied), render_results(copied)
     assert first == second

@@ -172,3 +172,19 @@ def test_hytnas_finds_a_three_objective_front() -> None:
     assert known.hits(runs["random"].X) < 10
     assert known.hits(runs["hytnas"].X) >= 20
     assert hv_curve(runs["hytnas"], known.bounds)[-1] >= 0.98 * known.hv
+
+
+@pytest.mark.parametrize("name", ["gp-mobo", "hytnas"])
+def test_batches_grow_with_the_evaluated_set(name: str, small_zdt: KnownFront) -> None:
+    options = {**FAST_OPTIONS[name], "batch": 2, "batch_growth": 0.25}
+    history = get_strategy(name, **options).run(small_zdt.problem, 40, seed=1)
+    sizes = np.bincount(history.iteration)[1:].tolist()
+    n0 = options["initial"]
+    expected, n = [], n0
+    while n < 40:
+        k = min(max(2, int(0.25 * n)), 40 - n)
+        expected.append(k)
+        n += k
+    assert sizes == expected and sizes[0] == max(2, int(0.25 * n0)) and max(sizes) > 2
+    with pytest.raises(ConfigError, match="batch_growth"):
+        get_strategy(name, batch_growth=-0.1)

@@ -27,7 +27,7 @@ from hytnas.results.format import (
 from hytnas.results.hvtables import nsga2_ratio, nsga2_ratio_at, search_tables, strategies
 from hytnas.results.reports import Report, load
 
-__all__ = ["benchmarks"]
+__all__ = ["benchmarks", "is_claim_at", "load_benchmarks"]
 
 
 def _is_final_bench(d: dict[str, Any]) -> bool:
@@ -236,20 +236,31 @@ def _bench_speed(r: Report) -> list[str]:
     return lines + [""]
 
 
-def benchmarks(bench_dir: Path, prefix: str, base: Path, reports_dir: Path) -> list[str]:
-    """The lines of the ``## Benchmarks`` section from ``bench_dir/*.json``: each file
-    shown by the first recogniser that matches it, else as a key/value table.
+def load_benchmarks(bench_dir: Path, prefix: str) -> list[Report]:
+    """Every ``bench_dir/*.json`` as a report, in file-name order (none if the folder is absent).
 
     Raises:
         DataError: a benchmark file is unreadable or not a JSON object.
     """
-    lines = ["## Benchmarks", ""]
     files = sorted(bench_dir.glob("*.json")) if bench_dir.is_dir() else []
-    if not files:
+    loaded = [load(p, f"{prefix}bench/{p.name}", "a JSON object written by a script of bench/") for p in files]
+    return [r for r in loaded if r is not None]
+
+
+def is_claim_at(r: Report, budget: int) -> bool:
+    """Whether ``r`` is a search claim benchmark (``bench/search_claim.py``: a summary and a
+    claim block) run at ``budget`` evaluations or more."""
+    return _is_search_bench(r.data) and isinstance(r.data.get("claim"), dict) and (r.get("settings", "budget") or 0) >= budget
+
+
+def benchmarks(reports: Sequence[Report], bench_dir: Path, prefix: str, base: Path, reports_dir: Path) -> list[str]:
+    """The lines of the ``## Benchmarks`` section from the reports of ``bench_dir``
+    (:func:`load_benchmarks`): each shown by the first recogniser that matches it, else as a
+    key/value table."""
+    lines = ["## Benchmarks", ""]
+    if not reports:
         return lines + [f"No `{prefix}bench/*.json` found: no benchmark was run; skipped.", ""]
     lines += [f"From `{prefix}bench/*.json`, written by the scripts in `bench/`; each table or section names its file.", ""]
-    loaded = [load(p, f"{prefix}bench/{p.name}", "a JSON object written by a script of bench/") for p in files]
-    reports = [r for r in loaded if r is not None]
     finals = [r for r in reports if _is_final_bench(r.data)]
     latencies = [r for r in reports if _is_latency_bench(r.data)]
     if finals:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from hytnas.errors import DataError
 from hytnas.io import write_text
-from hytnas.results.bench import benchmarks
-from hytnas.results.headline import headline
+from hytnas.results.bench import benchmarks, is_claim_at, load_benchmarks
+from hytnas.results.headline import PAPER_BUDGET, headline
 from hytnas.results.reports import STAGE_OF, Report, load, stage_what
 from hytnas.results.stages import SECTIONS, stage_section
 
@@ -98,7 +98,9 @@ def _render(reports_dir: Path, repo_dir: Path | None, base: Path) -> str:
         _run_line(Path(repo_dir) if repo_dir is not None else reports_dir, reports_dir),
         "",
     ]
-    lines += headline(reports, prefix, table2, shown_table2)
+    bench = load_benchmarks(reports_dir / "bench", prefix)
+    claims = [r for r in bench if is_claim_at(r, PAPER_BUDGET)]
+    lines += headline(reports, prefix, table2, shown_table2, claims)
     for file, title in SECTIONS:
         report = reports[file]
         lines += [f"## {title}", ""]
@@ -119,7 +121,7 @@ def _render(reports_dir: Path, repo_dir: Path | None, base: Path) -> str:
         )
         if lines[-1] != "":
             lines.append("")
-    lines += benchmarks(reports_dir / "bench", prefix, base, reports_dir)
+    lines += benchmarks(bench, reports_dir / "bench", prefix, base, reports_dir)
     while lines and lines[-1] == "":
         lines.pop()
     return "\n".join(lines) + "\n"

@@ -15,8 +15,9 @@ One loop, two surrogates (so the pair is an ablation of the surrogate):
    (``final``, as DGEMO);
 5. candidates already evaluated are dropped; non-dominated sorting of the rest keeps the
    first ``fronts`` fronts; greedy hypervolume improvement over the evaluated front picks
-   ``batch`` of them. If fewer remain, later fronts and then uniform unevaluated genomes fill
-   the batch. What the improvement is computed on are two options: ``hvi_on`` the
+   ``batch`` of them (or, with ``batch_growth`` g > 0, ``max(batch, floor(g * n))`` after n
+   evaluations: small batches while the surrogates know little, fewer iterations later). If
+   fewer remain, later fronts and then uniform unevaluated genomes fill the batch. What the improvement is computed on are two options: ``hvi_on`` the
    acquisition values (``ucb``, the default) or the predicted mean (``mean``, DGEMO), and
    ``hvi_space`` the surrogates' score space (``rank``, the default: normalised ranks for
    ``hytnas``) or objective values (``value``, DGEMO: scores mapped back through
@@ -87,12 +88,14 @@ class BatchMOBO(Strategy):
         solver_candidates: str = "visited",
         hvi_on: str = "ucb",
         hvi_space: str = "rank",
+        batch_growth: float = 0.0,
         **extra: Any,
     ) -> None:
         name = self.name
         super().__init__(
             initial=positive_int(name, "initial", initial, minimum=2),
             batch=positive_int(name, "batch", batch),
+            batch_growth=non_negative_float(name, "batch_growth", batch_growth),
             ucb_beta=non_negative_float(name, "ucb_beta", ucb_beta),
             pop_size=positive_int(name, "pop_size", pop_size, minimum=2),
             n_gen=positive_int(name, "n_gen", n_gen),
@@ -128,7 +131,7 @@ class BatchMOBO(Strategy):
             def propose(k: int, iteration: int) -> np.ndarray:
                 return self._propose(problem, ledger, surrogates, k, seed, iteration, executor, timings)
 
-            run_batches(problem, ledger, opts["batch"], propose, fill_rng, callback)
+            run_batches(problem, ledger, opts["batch"], propose, fill_rng, callback, opts["batch_growth"])
         return timings
 
     def _propose(
@@ -217,6 +220,12 @@ def fill_batch(problem: Problem, ledger: Ledger, chosen: np.ndarray, k: int, rng
     return out[:k]
 
 
+def batch_size(batch: int, growth: float, n_evaluated: int) -> int:
+    """Genomes to evaluate in the next iteration: ``batch``, or ``floor(growth * n_evaluated)``
+    once that is larger (batches that grow with the evaluated set; ``growth`` 0: fixed)."""
+    return max(batch, int(growth * n_evaluated))
+
+
 def run_batches(
     problem: Problem,
     ledger: Ledger,
@@ -224,13 +233,14 @@ def run_batches(
     propose: Callable[[int, int], np.ndarray],
     fill_rng: np.random.Generator,
     callback: Callback,
+    growth: float = 0.0,
 ) -> None:
     """The batch loop after the initial design (iteration 0): iterations 1, 2, ... until the
     budget is spent, each evaluating ``propose(k, iteration)`` (``k' x d`` genomes, ``k' <= k``,
-    ``k`` = ``batch`` or what the budget leaves) topped up to ``k`` by :func:`fill_batch`."""
+    ``k`` = :func:`batch_size` or what the budget leaves) topped up to ``k`` by :func:`fill_batch`."""
     iteration = 1
     while not ledger.exhausted:
-        k = min(batch, int(ledger.remaining or 0))
+        k = min(batch_size(batch, growth, ledger.n_evals), int(ledger.remaining or 0))
         ledger.evaluate(fill_batch(problem, ledger, propose(k, iteration), k, fill_rng), iteration)
         callback(ledger)
         iteration += 1
@@ -240,8 +250,8 @@ class HyTNAS(BatchMOBO):
     """HyT-NAS MOBO: per objective an ensemble of ``ensemble`` XGBoost rankers (rank:pairwise),
     hyperparameters drawn once per run from the paper's grid.
 
-    Options: ``initial``, ``batch``, ``ucb_beta``, ``ensemble``, ``pop_size``, ``n_gen``,
-    ``fronts``, ``n_jobs`` (threads for fitting and predicting; each XGBoost model uses one),
+    Options: ``initial``, ``batch``, ``batch_growth``, ``ucb_beta``, ``ensemble``, ``pop_size``,
+    ``n_gen``, ``fronts``, ``n_jobs`` (threads for fitting and predicting; each XGBoost model uses one),
     ``warm_start`` and ``solver_candidates`` (the acquisition solver's start and candidates),
     ``hvi_on`` and ``hvi_space`` (what the batch selection scores), ``bootstrap`` (a resample
     per ranker).
@@ -264,6 +274,7 @@ class HyTNAS(BatchMOBO):
         solver_candidates: str = "visited",
         hvi_on: str = "ucb",
         hvi_space: str = "rank",
+        batch_growth: float = 0.0,
         bootstrap: bool = False,
     ) -> None:
         super().__init__(
@@ -278,6 +289,7 @@ class HyTNAS(BatchMOBO):
             solver_candidates=solver_candidates,
             hvi_on=hvi_on,
             hvi_space=hvi_space,
+            batch_growth=batch_growth,
             ensemble=positive_int(self.name, "ensemble", ensemble),
             bootstrap=boolean(self.name, "bootstrap", bootstrap),
         )
@@ -297,8 +309,8 @@ class HyTNAS(BatchMOBO):
 class GPMOBO(BatchMOBO):
     """The same loop with one Gaussian process per objective (BoTorch ``SingleTaskGP``).
 
-    Options: ``initial``, ``batch``, ``ucb_beta``, ``pop_size``, ``n_gen``, ``fronts``,
-    ``n_jobs`` (threads: the objectives' GPs fit and predict side by side), ``warm_start``,
+    Options: ``initial``, ``batch``, ``batch_growth``, ``ucb_beta``, ``pop_size``, ``n_gen``,
+    ``fronts``, ``n_jobs`` (threads: the objectives' GPs fit and predict side by side), ``warm_start``,
     ``solver_candidates``, ``hvi_on``, ``hvi_space``, ``refit_every`` (kernel hyperparameters
     re-optimised every k-th iteration, 1: every one; between, the GP conditions on all points
     with the last ones). Torch runs single-threaded during the run (restored after).
@@ -320,11 +332,13 @@ class GPMOBO(BatchMOBO):
         solver_candidates: str = "visited",
         hvi_on: str = "ucb",
         hvi_space: str = "rank",
+        batch_growth: float = 0.0,
         refit_every: int = 1,
     ) -> None:
         super().__init__(
             initial=initial, batch=batch, ucb_beta=ucb_beta, pop_size=pop_size, n_gen=n_gen, fronts=fronts, n_jobs=n_jobs,
             warm_start=warm_start, solver_candidates=solver_candidates, hvi_on=hvi_on, hvi_space=hvi_space,
+            batch_growth=batch_growth,
             # checked here as well as by GaussianProcess: a bad value fails when the strategy is
             # built from params.yaml, with the strategy's name, not at its first surrogate fit
             refit_every=positive_int(self.name, "refit_every", refit_every),
