@@ -244,14 +244,16 @@ def test_detection_section_appears_with_its_report(tiny: Path) -> None:
         "budget_seeds": 3, "hytnas_o_map": 2.126, "hytnas_o_map_std": 0.31, "hytnas_o_map_50": 8.0, "hytnas_o_params": 812345,
         "paper_hytnas_o_map": 22.0, "paper_hytnas_o_params": 700000.0, "mobilenetv3_large_map": 0.5, "mobilenetv3_large_map_50": 2.4,
         "baseline_random_map": 0.11, "baseline_random_map_50": 0.57, "headline_mobilenetv3_over_o_params": 6.113,
-        "paper_headline_mobilenetv3_over_o_params": 7.0,
+        "paper_headline_mobilenetv3_over_o_params": 7.0, "hytnas_o_params_paper_setting": 1234567,
+        "headline_mobilenetv3_over_o_params_paper_setting": 4.2,
     })
     section = _section(render_results(tiny), "Detection: Table III")
     assert "From `reports/detection.json`." in section
-    assert _row(section, "HyT-NAS-O")[1:6] == ["2.13 ± 0.31", "22.0", "8.00", "812,345", "700,000"]
+    assert _row(section, "HyT-NAS-O")[1:7] == ["2.13 ± 0.31", "22.0", "8.00", "812,345", "1,234,567", "700,000"]
     assert _row(section, "MobileNetV3-Large")[1] == "0.50"
     assert _row(section, "random boxes (training statistics)")[1] == "0.11"
     assert _row(section, "MobileNetV3-Large parameters over HyT-NAS-O's")[1:] == ["6.11x", "7.0x"]
+    assert _row(section, "the same in the paper's setting (COCO classes and resolution)")[1:] == ["4.20x", "7.0x"]
 
 
 def test_search_claim_has_a_row_per_strategy(tiny: Path) -> None:

@@ -13,7 +13,7 @@ from hytnas.detection.coco_eval import evaluate
 from hytnas.detection.data import detection_sources, load_split, to_results
 from hytnas.errors import DataError
 
-from support.coco import write_coco2014_tree
+from support.coco import coco80_categories, write_coco2014_tree, write_coco2017_tree
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +73,28 @@ def test_coco_tree_is_read_with_its_layout(tmp_path: Path) -> None:
         load_split(sources[1], 32, categories=["person"])
     with pytest.raises(DataError, match="detect.coco_root is not set"):
         detection_sources("coco", coco_root=None, raw=tmp_path)
+
+
+def test_coco2017_tree_loads_with_the_80_categories(tmp_path: Path) -> None:
+    root = write_coco2017_tree(tmp_path / "coco")
+    train, val = detection_sources("coco", coco_root=root, raw=tmp_path / "none")
+    assert [s.image_dir for s in (train, val)] == ["train2017", "val2017"]
+    split = load_split(train, 64)
+    assert split.num_classes == 81 and len(split.category_ids) == 80 and split.names[:2] == ("person", "bicycle")
+    assert split.category_ids[-1] == 90 and split.names[-1] == "toothbrush"
+    assert len(split) == 6 and split.images.shape == (6, 64, 64, 3)
+    # image 1 (104 x 80 px): the person's box [10, 8, 40, 60] squashed to 64 px; labels are contiguous 1..80
+    assert np.allclose(split.boxes[0][0], [10 * 64 / 104, 8 * 64 / 80, 50 * 64 / 104, 68 * 64 / 80], atol=1e-4)
+    chair = [c["id"] for c in coco80_categories()].index(62) + 1  # 57: ids 12, 26, 29, 30 and 45 are unused
+    assert split.labels[0].tolist() == [1, chair, 80] and chair == 57  # person, chair, toothbrush
+    person_only = load_split(val, 64, categories=["person"])
+    assert person_only.num_classes == 2 and all(labels.tolist() == [1] for labels in person_only.labels)
+    assert evaluate(person_only.ground_truth, [])["map"] <= 0  # COCOeval runs on what was loaded
+
+
+def test_coco_box_outside_its_image_is_one_line(tmp_path: Path) -> None:
+    root = write_coco2017_tree(tmp_path / "coco", bad_box=True)
+    train, _ = detection_sources("coco", coco_root=root, raw=tmp_path / "none")
+    with pytest.raises(DataError) as err:
+        load_split(train, 64)
+    assert "instances_train2017.json" in str(err.value) and "\n" not in str(err.value)

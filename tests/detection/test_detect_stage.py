@@ -64,14 +64,25 @@ def test_detect_end_to_end_then_resume(raw: Path, tmp_path: Path) -> None:
     for key in ("hytnas_o_map", "hytnas_o_person_ap", "mobilenetv3_large_params", "hytnas_o_latency_ms", "baseline_random_map"):
         assert key in metrics, key
     assert metrics["mobilenetv3_large_params"] > metrics["hytnas_o_params"]
+    from torchvision.models.detection import ssdlite320_mobilenet_v3_large
+
+    from hytnas.nn import count_params
+    from hytnas.runs.store import ResultStore
+
+    # the paper's setting is torchvision's own SSDLite320 at COCO's 80 categories and the background
+    paper_setting = ssdlite320_mobilenet_v3_large(weights=None, weights_backbone=None, num_classes=81)
+    assert metrics["mobilenetv3_large_params_paper_setting"] == count_params(paper_setting)
+    assert metrics["hytnas_o_params_paper_setting"] > metrics["hytnas_o_params"]  # 81 classes, two more extra blocks
     table = paths.table.read_text()
     assert "| HyT-NAS-O |" in table and "| MobileNetV3-Large |" in table and "22.0" in table and "random boxes" in table
     assert paths.figure.is_file() and (paths.models / "hytnas_o" / "seed0.pt").is_file()
     assert (paths.live / "hytnas_o_s0" / "plots" / "metrics" / "val" / "map.tsv").is_file()
     again, _ = _run(_params(), raw, tmp_path / "out", final)
     assert json.loads(paths.metrics.read_text()) == metrics  # from the store: same numbers
+    stored = len(ResultStore(tmp_path / "out" / "cache"))
     second_seed, _ = _run(_params(seeds=2), raw, tmp_path / "out", final)
     assert json.loads(paths.metrics.read_text())["hytnas_o_seeds"] == 2
+    assert len(ResultStore(tmp_path / "out" / "cache")) == stored + 2  # only the new seed of each detector trained
 
 
 def test_backbone_weights_start_a_detector_and_key_its_result(raw: Path, tmp_path: Path) -> None:
@@ -128,4 +139,28 @@ def test_bad_input_stops_before_training(raw: Path, tmp_path: Path, detect, erro
     with pytest.raises(error) as err:
         _run(_params(**detect), raw, tmp_path / "out", final)
     assert message in str(err.value) and "\n" not in str(err.value)
+    assert not (tmp_path / "out").exists()
+
+
+def test_stage_on_a_coco2017_tree_with_every_category(tmp_path: Path) -> None:
+    from support.coco import write_coco2017_tree
+
+    tree = write_coco2017_tree(tmp_path / "coco")
+    final = _final_models(tmp_path)
+    params = _params(source="coco", coco_root=str(tree), categories=None, backbones=["hytnas_o"], train_images=None, val_images=None)
+    _, paths = _run(params, tmp_path / "no-scenes", tmp_path / "out", final)
+    metrics = json.loads(paths.metrics.read_text())
+    assert metrics["budget_data"] == "coco" and metrics["budget_train_images"] == 6 and metrics["budget_val_images"] == 3
+    names = metrics["budget_categories"].split(", ")
+    assert len(names) == 80 and names[0] == "person" and names[-1] == "toothbrush"
+    assert "hytnas_o_map" in metrics and "| HyT-NAS-O |" in paths.table.read_text()
+
+
+def test_stage_refuses_a_coco_box_outside_its_image_before_training(tmp_path: Path) -> None:
+    from support.coco import write_coco2017_tree
+
+    tree = write_coco2017_tree(tmp_path / "coco", bad_box=True)
+    with pytest.raises(DataError) as err:
+        _run(_params(source="coco", coco_root=str(tree)), tmp_path / "no-scenes", tmp_path / "out", _final_models(tmp_path))
+    assert "instances_train2017.json" in str(err.value) and "\n" not in str(err.value)
     assert not (tmp_path / "out").exists()

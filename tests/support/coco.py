@@ -62,3 +62,38 @@ def write_coco2014_tree(root: Path) -> Path:
         anns.append(annotation(99 if split == "train2014" else 98, ids[-1], 2000.0, (40, 40), category=62))
         write_coco(root / "annotations" / f"instances_{split}.json", images, anns)
     return root
+
+
+def coco80_categories() -> list[dict[str, Any]]:
+    """COCO's 80 detection categories with their own (gapped, 1..90) ids, from torchvision's list."""
+    from torchvision.models._meta import _COCO_CATEGORIES
+
+    return [{"id": i, "name": name, "supercategory": "coco"} for i, name in enumerate(_COCO_CATEGORIES)
+            if name not in ("__background__", "N/A")]
+
+
+def write_coco2017_tree(root: Path, *, bad_box: bool = False) -> Path:
+    """A COCO 2017-shaped folder at ``root`` with the 80 categories: 6 train + 3 val images,
+    every one readable, each with a person and, on odd ids, a chair (62) and a toothbrush (90).
+    ``bad_box``: train image 2's person ends past the image's right edge."""
+    categories = coco80_categories()
+    ann_id = 0
+    for split, ids in {"train2017": [1, 2, 3, 4, 5, 6], "val2017": [7, 8, 9]}.items():
+        (root / split).mkdir(parents=True)
+        images, anns = [], []
+        for image_id in ids:
+            name = f"{image_id:012d}.jpg"
+            width, height = 96 + 8 * image_id, 80
+            images.append({"id": image_id, "file_name": name, "width": width, "height": height})
+            (root / split / name).write_bytes(jpeg_bytes(width, height, image_id))
+            boxes = [(1, (10.0, 8.0, 40.0, 60.0))] + ([(62, (60.0, 30.0, 30.0, 40.0)), (90, (4.0, 4.0, 12.0, 6.0))] if image_id % 2 else [])
+            for category, (x, y, w, h) in boxes:
+                if bad_box and image_id == 2 and category == 1:
+                    x = width - 5.0
+                ann_id += 1
+                anns.append({"id": ann_id, "image_id": image_id, "category_id": category, "iscrowd": 0, "area": w * h,
+                             "bbox": [x, y, w, h]})
+        path = root / "annotations" / f"instances_{split}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"images": images, "annotations": anns, "categories": categories}))
+    return root

@@ -24,7 +24,15 @@ from hytnas.config import Params
 from hytnas.detection.backbones import DetectionBackbone, plan_backbones
 from hytnas.detection.baseline import random_detections
 from hytnas.detection.coco_eval import evaluate
-from hytnas.detection.report import DISPLAY, collect, flat_metrics, plot_detections, render_table3, write_live
+from hytnas.detection.report import (
+    DISPLAY,
+    PAPER_SETTING,
+    collect,
+    flat_metrics,
+    plot_detections,
+    render_table3,
+    write_live,
+)
 from hytnas.detection.pretrained import load_backbone_weights
 from hytnas.detection.ssdlite import check_resolution, detector_macs
 from hytnas.detection.task import (
@@ -41,6 +49,7 @@ from hytnas.io import write_json, write_text
 from hytnas.latency.backend import MeasuringBackend, get_backend
 from hytnas.latency.protocol import LatencyProtocol
 from hytnas.latency.timing import TimingJob, time_networks
+from hytnas.nn import count_params
 from hytnas.runs import Executor, Job, make_executor, run_jobs, unique_jobs
 from hytnas.runs.store import Record, ResultStore, make_key
 from hytnas.seeds import arch_seed
@@ -148,6 +157,7 @@ def run(
         if backbone.weights is not None:
             load_backbone_weights(detector, backbone.weights)
         costs[backbone.label] = float(detector_macs(detector, cfg.resolution))
+    paper_params = {b.label: count_params(DetectorNetwork(b, *PAPER_SETTING).build()) for b in backbones}
     digest = split_digest(train_split, val_split)
     device = training_device(params.executor.gpus, params.executor.kind)
     recipe = detect_recipe(params)
@@ -194,7 +204,7 @@ def run(
     log.info(timings.summary.line("detect latency"))
 
     results = collect(backbones, {label: [by_key[k] for k in ks] for label, ks in keys.items()},
-                      {b.label: r for b, r in zip(backbones, timings.records)})
+                      {b.label: r for b, r in zip(backbones, timings.records)}, paper_params)
     baseline = evaluate(val_split.ground_truth, random_detections(train_split, val_split, per_image=cfg.baseline_boxes, seed=params.seed))
     budget = {
         "epochs": cfg.epochs, "resolution": cfg.resolution, "train_images": len(train_split), "val_images": len(val_split),
