@@ -70,7 +70,8 @@ def test_variants_run_side_by_side_under_their_names(tmp_path: Path, paper_data:
 
 def test_gp_warm_of_params_yaml_finds_the_known_front(zdt) -> None:
     """Our strategy, as params.yaml names it: GP-MOBO with DGEMO's choices, an initial design of
-    10 and batches of 5, the GP's hyperparameters re-optimised every 5th iteration."""
+    10, one point per iteration until 1.5% of the evaluated set is more, the GP's
+    hyperparameters re-optimised every 5th iteration."""
     from hytnas.config import load_params
     from hytnas.search import get_strategy, hv_curve
 
@@ -80,7 +81,8 @@ def test_gp_warm_of_params_yaml_finds_the_known_front(zdt) -> None:
     assert options["warm_start"] is True and options["solver_candidates"] == "final"
     assert (options["hvi_on"], options["hvi_space"]) == ("mean", "value")
     resolved = get_strategy(base, **options).options
-    assert (resolved["initial"], resolved["batch"], resolved["n_gen"], resolved["refit_every"]) == (10, 5, 20, 5)
+    assert (resolved["initial"], resolved["batch"], resolved["n_gen"], resolved["refit_every"]) == (10, 1, 20, 5)
+    assert resolved["batch_growth"] == 0.015
     history = get_strategy(base, **{**options, "pop_size": 40}).run(zdt.problem, budget=40, seed=0)
     assert history.n_evals == 40 and (history.iteration == 0).sum() == 10
     # 40 of 4,096 genomes: uniform sampling expects 0.08 of the 8 Pareto-optimal ones.
