@@ -24,9 +24,12 @@ def annotation(ann_id: int, image_id: int, area: float, box: tuple[float, float]
     }
 
 
-def write_coco(path: Path, images: list[dict[str, Any]], annotations: list[dict[str, Any]]) -> Path:
+def write_coco(
+    path: Path, images: list[dict[str, Any]], annotations: list[dict[str, Any]], categories: list[dict[str, Any]] | None = None
+) -> Path:
+    """An instances file at ``path`` (categories: person and chair unless given)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"images": images, "annotations": annotations, "categories": [PERSON, CHAIR]}))
+    path.write_text(json.dumps({"images": images, "annotations": annotations, "categories": categories or [PERSON, CHAIR]}))
     return path
 
 
@@ -93,7 +96,5 @@ def write_coco2017_tree(root: Path, *, bad_box: bool = False) -> Path:
                 ann_id += 1
                 anns.append({"id": ann_id, "image_id": image_id, "category_id": category, "iscrowd": 0, "area": w * h,
                              "bbox": [x, y, w, h]})
-        path = root / "annotations" / f"instances_{split}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"images": images, "annotations": anns, "categories": categories}))
+        write_coco(root / "annotations" / f"instances_{split}.json", images, anns, categories)
     return root

@@ -22,7 +22,7 @@ from hytnas.results.format import (
     whole,
     with_sign,
 )
-from hytnas.results.hvtables import checkpoints, nsga2_ratio, nsga2_ratio_at, reach, runs_reached, strategies
+from hytnas.results.hvtables import checkpoints, hv_cells, ratio_cell, reach, runs_reached, strategies
 from hytnas.results.reports import Report, final_labels
 
 __all__ = ["PAPER_BUDGET", "headline"]
@@ -34,7 +34,7 @@ CLAIM_ORDER = ("hytnas", "hytnas-released", "gp-warm", "nsga2", "random")
 BASELINES = ("nsga2", "random")
 """Strategies the paper's claim is not made for (its row shows no target)."""
 CLAIM_POINTS = (100, 300, 1000)
-"""HV checkpoints the headline's claim table shows (those a benchmark has)."""
+"""HV checkpoints the headline's claim table shows (``n/a`` where a benchmark has none)."""
 
 _TABLE2_CLAIMS = (
     ("o_acc_gain", re.compile(r"HyT-NAS-O accuracy minus")),
@@ -111,15 +111,11 @@ def _headline_claim(claims: Sequence[Report]) -> list[str]:
                 continue
             names = strategies(entry)
             ordered = [n for n in CLAIM_ORDER if n in names] + [n for n in names if n not in CLAIM_ORDER]
-            points = [n for n in CLAIM_POINTS if n in checkpoints(entry[m] for m in names)]
             paper = r.get("claim", oracle, "paper_claim")
             for name in ordered:
                 p = ("summary", oracle, name)
-                hv = {n: pm(r.get(*p, f"hv_at_{n}_mean"), r.get(*p, f"hv_at_{n}_std"), 3) for n in points}
-                ratio_text = "" if name == "nsga2" else nsga2_ratio(*nsga2_ratio_at(r, p))
-                rows.append([code(r.name), oracle, strategy(name), whole(r.get(*p, "seeds"))]
-                            + [hv.get(n, "n/a") for n in CLAIM_POINTS]
-                            + [reach(r, p, 95), runs_reached(r, p, 95), ratio_text, fix(paper, 1) if name not in BASELINES else ""])
+                rows.append([code(r.name), oracle, strategy(name), whole(r.get(*p, "seeds"))] + hv_cells(r, p, CLAIM_POINTS)
+                            + [reach(r, p, 95), runs_reached(r, p, 95), ratio_cell(r, p), fix(paper, 1) if name not in BASELINES else ""])
     header = ["file", "oracle", "strategy", "seeds"] + [f"HV at {n}" for n in CLAIM_POINTS]
     header += ["evals to 95% (median)", "runs reaching 95%", "NSGA-II's evals to 95% over its", "paper's claim"]
     lines = [f"The paper's search claim at its budget ({PAPER_BUDGET:,} evaluations): its loop (HyT-NAS), the authors' released code "

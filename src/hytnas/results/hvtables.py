@@ -11,7 +11,17 @@ from typing import Any, Iterable, Sequence
 from hytnas.results.format import finite, fix, general, pm, strategy, table, whole
 from hytnas.results.reports import Report
 
-__all__ = ["checkpoints", "nsga2_ratio", "nsga2_ratio_at", "reach", "runs_reached", "search_tables", "strategies"]
+__all__ = [
+    "checkpoints",
+    "hv_cells",
+    "nsga2_ratio",
+    "nsga2_ratio_at",
+    "ratio_cell",
+    "reach",
+    "runs_reached",
+    "search_tables",
+    "strategies",
+]
 
 
 def checkpoints(entries: Iterable[dict[str, Any]]) -> list[int]:
@@ -67,6 +77,18 @@ def nsga2_ratio(ratio: Any, bound: str | None) -> str:
     return fix(ratio, 2) if bound == "exact" else f"{bound} {fix(ratio, 2)}"
 
 
+def hv_cells(report: Report, path: Sequence[str], points: Iterable[int]) -> list[str]:
+    """The HV fraction at each checkpoint of ``points`` (``mean ± std``, ``n/a`` where absent)
+    of the strategy summary at ``path``."""
+    return [pm(report.get(*path, f"hv_at_{n}_mean"), report.get(*path, f"hv_at_{n}_std"), 3) for n in points]
+
+
+def ratio_cell(report: Report, path: Sequence[str]) -> str:
+    """NSGA-II's evaluations to 95% over the strategy's at ``path`` as text; empty on
+    NSGA-II's own row."""
+    return "" if path[-1] == "nsga2" else nsga2_ratio(*nsga2_ratio_at(report, path))
+
+
 def search_tables(r: Report, path: Sequence[str] = ()) -> list[str]:
     """The lines of one table per oracle of a ``{oracle: {strategy: summary}}`` object at
     ``path`` (the report itself when empty)."""
@@ -81,8 +103,8 @@ def search_tables(r: Report, path: Sequence[str] = ()) -> list[str]:
         for name in names:
             p = (*path, oracle, name)
             row = [strategy(name), whole(r.get(*p, "seeds"))]
-            row += [pm(r.get(*p, f"hv_at_{n}_mean"), r.get(*p, f"hv_at_{n}_std"), 3) for n in points]
-            row.append("" if name == "nsga2" else nsga2_ratio(*nsga2_ratio_at(r, p)))
+            row += hv_cells(r, p, points)
+            row.append(ratio_cell(r, p))
             row += [reach(r, p, 95), runs_reached(r, p, 95), reach(r, p, 99), runs_reached(r, p, 99), fix(r.get(*p, "wall_s_mean"), 1)]
             rows.append(row)
         header = ["strategy", "seeds"] + [f"HV at {n}" for n in points]
