@@ -188,3 +188,8 @@ def test_batches_grow_with_the_evaluated_set(name: str, small_zdt: KnownFront) -
     assert sizes == expected and sizes[0] == max(2, int(0.25 * n0)) and max(sizes) > 2
     with pytest.raises(ConfigError, match="batch_growth"):
         get_strategy(name, batch_growth=-0.1)
+
+
+def test_bad_log_targets() -> None:
+    with pytest.raises(ConfigError, match="option log_targets = 'maybe', expected true or false"):
+        get_strategy("gp-mobo", log_targets="maybe")

@@ -1,6 +1,7 @@
 """pymoo NSGA-II configured for integer genomes (used by the ``nsga2`` strategy and the
 acquisition solver): integer random sampling, SBX crossover and polynomial mutation on the
-index encoding with rounding repair, duplicates eliminated."""
+index encoding with rounding repair, duplicates eliminated; and the one-gene neighbourhood
+of genomes (the BO loops' local candidates)."""
 
 from __future__ import annotations
 
@@ -60,3 +61,25 @@ class IndexProblem(PymooProblem):
             self.archive_X.append(X)
             self.archive_F.append(F)
         out["F"] = F
+
+
+def one_gene_neighbours(X: np.ndarray, cardinalities: np.ndarray) -> np.ndarray:
+    """Every genome one gene away from a row of ``X`` (``n x d`` int), distinct and not a row
+    of ``X``: ``c x d`` int, ``c <= n * sum(k - 1)``, in order of row, gene, then value."""
+    cards = np.asarray(cardinalities, dtype=np.int64)
+    X = np.asarray(X, dtype=np.int64).reshape(-1, len(cards))
+    moves: list[np.ndarray] = []
+    for gene, k in enumerate(cards.tolist()):
+        if k < 2 or not len(X):
+            continue
+        shifted = np.repeat(X, k - 1, axis=0)
+        offsets = np.tile(np.arange(1, k), len(X))
+        shifted[:, gene] = (shifted[:, gene] + offsets) % k
+        moves.append(shifted.reshape(len(X), k - 1, -1))
+    if not moves:
+        return np.empty((0, len(cards)), dtype=np.int64)
+    out = np.concatenate(moves, axis=1).reshape(-1, len(cards))
+    _, first = np.unique(out, axis=0, return_index=True)
+    out = out[np.sort(first)]
+    known = {tuple(g) for g in X.tolist()}
+    return out[[tuple(g) not in known for g in out.tolist()]].reshape(-1, len(cards))

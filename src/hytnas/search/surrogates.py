@@ -352,8 +352,9 @@ class GaussianProcess(Surrogate):
     after), which keeps a 500-evaluation run affordable. With ``refit_every`` k > 1 they
     are re-optimised on every k-th fit only; the fits between condition the GP on all
     points with the last hyperparameters (an exact posterior, one Cholesky factorisation
-    instead of an optimisation over them). No randomness is involved (``seed`` is accepted
-    for a uniform interface). Torch runs on one thread while fitting and predicting
+    instead of an optimisation over them). With ``log_targets`` the GP models the logarithm
+    of the objective (positive objectives only; multiplicative effects become additive).
+    No randomness is involved (``seed`` is accepted for a uniform interface). Torch runs on one thread while fitting and predicting
     (:func:`torch_threads`).
     """
 
@@ -364,10 +365,12 @@ class GaussianProcess(Surrogate):
         maxiter: int = 20,
         first_maxiter: int = 200,
         refit_every: int = 1,
+        log_targets: bool = False,
     ) -> None:
         super().__init__(cardinalities)
         if int(refit_every) < 1:
             raise ConfigError(f"refit_every must be >= 1, got {refit_every}")
+        self.log_targets = bool(log_targets)
         self.maxiter = int(maxiter)
         self.first_maxiter = int(first_maxiter)
         self.refit_every = int(refit_every)
@@ -385,11 +388,20 @@ class GaussianProcess(Surrogate):
             raise RuntimeError("surrogate used before fit")
         return self._model
 
+    def _warp(self, y: np.ndarray) -> np.ndarray:
+        y = np.asarray(y, dtype=np.float64)
+        if not self.log_targets:
+            return y
+        if np.any(y <= 0.0):
+            raise ConfigError(f"log_targets needs positive objective values, got a minimum of {float(y.min()):g}")
+        return np.log(y)
+
     def targets(self, y: np.ndarray) -> np.ndarray:
-        return (np.asarray(y, dtype=np.float64) - self._lo) / self._span
+        return (self._warp(y) - self._lo) / self._span
 
     def values(self, z: np.ndarray) -> np.ndarray:
-        return self._lo + np.asarray(z, dtype=np.float64) * self._span
+        v = self._lo + np.asarray(z, dtype=np.float64) * self._span
+        return np.exp(v) if self.log_targets else v
 
     def _fit_jobs(self, X: np.ndarray, y: np.ndarray) -> list[Job]:
         return [(1.0, partial(self._fit, X, y))]
@@ -411,8 +423,9 @@ class GaussianProcess(Surrogate):
         from botorch.optim.fit import fit_gpytorch_mll_scipy
         from gpytorch.mlls import ExactMarginalLogLikelihood
 
-        self._lo = float(y.min())
-        self._span = max(float(y.max() - y.min()), 1e-12)
+        t = self._warp(y)
+        self._lo = float(t.min())
+        self._span = max(float(t.max() - t.min()), 1e-12)
         train_x = torch.as_tensor(self.encode(X), dtype=torch.float64)
         train_y = torch.as_tensor(self.targets(y), dtype=torch.float64).unsqueeze(-1)
         model = SingleTaskGP(train_x, train_y, outcome_transform=Standardize(m=1))

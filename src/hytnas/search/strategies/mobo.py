@@ -12,7 +12,8 @@ One loop, two surrogates (so the pair is an ablation of the surrogate):
    from uniform genomes or, with ``warm_start``, from the evaluated genomes in non-dominated
    order of their scores filled with uniform ones (DGEMO's and the authors' start); every
    point it visits is a candidate (``solver_candidates: visited``), or only its final population
-   (``final``, as DGEMO);
+   (``final``, as DGEMO); with ``local_candidates`` every one-gene change of the evaluated
+   front joins them, scored by the same acquisition;
 5. candidates already evaluated are dropped; non-dominated sorting of the rest keeps the
    first ``fronts`` fronts; greedy hypervolume improvement over the evaluated front picks
    ``batch`` of them (or, with ``batch_growth`` g > 0, ``max(batch, floor(g * n))`` after n
@@ -42,6 +43,7 @@ from hytnas.config import INITIAL_DESIGN
 from hytnas.runs.executor import Executor, ThreadExecutor
 from hytnas.search.acquisition import lower_confidence_bound, solve_acquisition, warm_population
 from hytnas.search.ledger import Ledger
+from hytnas.search.operators import one_gene_neighbours
 from hytnas.search.pareto import nondominated_fronts, pareto_mask
 from hytnas.search.problem import Problem
 from hytnas.search.selection import hvi_greedy_select
@@ -89,6 +91,7 @@ class BatchMOBO(Strategy):
         hvi_on: str = "ucb",
         hvi_space: str = "rank",
         batch_growth: float = 0.0,
+        local_candidates: bool = False,
         **extra: Any,
     ) -> None:
         name = self.name
@@ -105,6 +108,7 @@ class BatchMOBO(Strategy):
             solver_candidates=one_of(name, "solver_candidates", solver_candidates, ("visited", "final")),
             hvi_on=one_of(name, "hvi_on", hvi_on, ("ucb", "mean")),
             hvi_space=one_of(name, "hvi_space", hvi_space, ("rank", "value")),
+            local_candidates=boolean(name, "local_candidates", local_candidates),
             **extra,
         )
 
@@ -171,6 +175,13 @@ class BatchMOBO(Strategy):
             initial=initial,
             candidates=opts["solver_candidates"],
         )
+        if opts["local_candidates"]:
+            near = one_gene_neighbours(X[pareto_mask(F)], problem.cardinalities)
+            if len(near):
+                CX, CA = np.vstack([CX, near]), np.vstack([CA, acquisition(near)])
+                _, first = np.unique(CX, axis=0, return_index=True)
+                first = np.sort(first)
+                CX, CA = CX[first], CA[first]
         t2 = time.perf_counter()
         new = ~ledger.contains(CX)
         CX, CA = CX[new], CA[new]
@@ -253,7 +264,8 @@ class HyTNAS(BatchMOBO):
     Options: ``initial``, ``batch``, ``batch_growth``, ``ucb_beta``, ``ensemble``, ``pop_size``,
     ``n_gen``, ``fronts``, ``n_jobs`` (threads for fitting and predicting; each XGBoost model uses one),
     ``warm_start`` and ``solver_candidates`` (the acquisition solver's start and candidates),
-    ``hvi_on`` and ``hvi_space`` (what the batch selection scores), ``bootstrap`` (a resample
+    ``hvi_on`` and ``hvi_space`` (what the batch selection scores), ``local_candidates``
+    (one-gene changes of the evaluated front as candidates too), ``bootstrap`` (a resample
     per ranker).
     """
 
@@ -275,6 +287,7 @@ class HyTNAS(BatchMOBO):
         hvi_on: str = "ucb",
         hvi_space: str = "rank",
         batch_growth: float = 0.0,
+        local_candidates: bool = False,
         bootstrap: bool = False,
     ) -> None:
         super().__init__(
@@ -290,6 +303,7 @@ class HyTNAS(BatchMOBO):
             hvi_on=hvi_on,
             hvi_space=hvi_space,
             batch_growth=batch_growth,
+            local_candidates=local_candidates,
             ensemble=positive_int(self.name, "ensemble", ensemble),
             bootstrap=boolean(self.name, "bootstrap", bootstrap),
         )
@@ -311,9 +325,10 @@ class GPMOBO(BatchMOBO):
 
     Options: ``initial``, ``batch``, ``batch_growth``, ``ucb_beta``, ``pop_size``, ``n_gen``,
     ``fronts``, ``n_jobs`` (threads: the objectives' GPs fit and predict side by side), ``warm_start``,
-    ``solver_candidates``, ``hvi_on``, ``hvi_space``, ``refit_every`` (kernel hyperparameters
-    re-optimised every k-th iteration, 1: every one; between, the GP conditions on all points
-    with the last ones). Torch runs single-threaded during the run (restored after).
+    ``solver_candidates``, ``hvi_on``, ``hvi_space``, ``local_candidates``, ``refit_every`` (kernel
+    hyperparameters re-optimised every k-th iteration, 1: every one; between, the GP conditions
+    on all points with the last ones), ``log_targets`` (each GP models the logarithm of its
+    objective, which must be positive). Torch runs single-threaded during the run (restored after).
     """
 
     name = "gp-mobo"
@@ -333,15 +348,18 @@ class GPMOBO(BatchMOBO):
         hvi_on: str = "ucb",
         hvi_space: str = "rank",
         batch_growth: float = 0.0,
+        local_candidates: bool = False,
         refit_every: int = 1,
+        log_targets: bool = False,
     ) -> None:
         super().__init__(
             initial=initial, batch=batch, ucb_beta=ucb_beta, pop_size=pop_size, n_gen=n_gen, fronts=fronts, n_jobs=n_jobs,
             warm_start=warm_start, solver_candidates=solver_candidates, hvi_on=hvi_on, hvi_space=hvi_space,
-            batch_growth=batch_growth,
+            batch_growth=batch_growth, local_candidates=local_candidates,
             # checked here as well as by GaussianProcess: a bad value fails when the strategy is
             # built from params.yaml, with the strategy's name, not at its first surrogate fit
             refit_every=positive_int(self.name, "refit_every", refit_every),
+            log_targets=boolean(self.name, "log_targets", log_targets),
         )
 
     def _context(self) -> AbstractContextManager[Any]:
@@ -349,6 +367,11 @@ class GPMOBO(BatchMOBO):
 
     def _make_surrogates(self, problem: Problem, seed: int) -> list[Surrogate]:
         return [
-            GaussianProcess(problem.cardinalities, (seed, STREAM_SURROGATE, j), refit_every=self.options["refit_every"])
+            GaussianProcess(
+                problem.cardinalities,
+                (seed, STREAM_SURROGATE, j),
+                refit_every=self.options["refit_every"],
+                log_targets=self.options["log_targets"],
+            )
             for j in range(problem.n_obj)
         ]
