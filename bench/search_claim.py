@@ -58,6 +58,9 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--budget", type=int, default=200)
     parser.add_argument("--initial", type=int, default=30)
+    parser.add_argument("--first-seed", type=int, default=None,
+                        help="seeds first-seed .. first-seed + seeds - 1 (default: params.yaml's seed); "
+                             "other seeds than a setting was chosen on check it on runs it has not seen")
     parser.add_argument("--strategies", nargs="+", default=["random", "nsga2", "hytnas"])
     parser.add_argument("--released-dir", default=None, help="folder with the authors' CSVs")
     parser.add_argument("--oracles", nargs="+", choices=["pipeline", "released"], default=None,
@@ -88,6 +91,8 @@ def main() -> None:
         tree["search"]["solver_candidates"] = args.candidates
     if args.workers:
         tree["executor"]["workers"] = args.workers
+    if args.first_seed is not None:
+        tree["seed"] = args.first_seed
     tree["search"]["variants"].update(parse_variant(v) for v in args.variant)
     params = parse_params(tree, source="params.yaml + bench options")
     with tempfile.TemporaryDirectory() as tmp:

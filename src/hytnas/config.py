@@ -241,7 +241,7 @@ class SearchConfig(_Section):
     # its candidates: every point it visits, or its final population (DGEMO)
     solver_candidates: Literal["visited", "final"] = "visited"
     # the batch selection's HVI: on the UCB acquisition or the predicted mean (DGEMO) ...
-    hvi_on: Literal["ucb", "mean"] = "ucb"
+    hvi_on: Literal["ucb", "mean", "sample"] = "ucb"
     # ... in the surrogates' score space (hytnas: ranks) or in objective values (DGEMO)
     hvi_space: Literal["rank", "value"] = "rank"
     # hytnas: each ranker fitted on its own bootstrap resample of the evaluated points

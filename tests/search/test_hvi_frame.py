@@ -78,6 +78,8 @@ def test_value_frame_prefers_the_candidate_that_adds_most_objective_volume() -> 
     [
         ("hytnas", {"hvi_on": "mean", "hvi_space": "value", "bootstrap": True}),
         ("gp-mobo", {"hvi_on": "mean", "hvi_space": "value"}),
+        ("gp-mobo", {"hvi_on": "sample", "hvi_space": "value"}),
+        ("hytnas", {"hvi_on": "sample", "hvi_space": "value"}),
     ],
 )
 def test_dgemo_frame_loop_finds_the_front(name: str, options: dict, zdt: KnownFront) -> None:
@@ -89,9 +91,36 @@ def test_dgemo_frame_loop_finds_the_front(name: str, options: dict, zdt: KnownFr
 
 
 def test_bad_frame_options() -> None:
-    with pytest.raises(ConfigError, match="option hvi_on = 'lcb', expected one of ucb, mean"):
+    with pytest.raises(ConfigError, match="option hvi_on = 'lcb', expected one of ucb, mean, sample"):
         get_strategy("hytnas", hvi_on="lcb")
     with pytest.raises(ConfigError, match="option hvi_space = 'raw', expected one of rank, value"):
         get_strategy("gp-mobo", hvi_space="raw")
     with pytest.raises(ConfigError, match="option bootstrap = 1, expected true or false"):
         get_strategy("hytnas", bootstrap=1)
+
+
+def test_gp_posterior_draws_are_joint_seeded_and_centred_on_the_mean() -> None:
+    X, y = _data(30)
+    gp = GaussianProcess(CARD, first_maxiter=50).fit(X, y)
+    grid = np.array([[a, b, 2] for a in range(6) for b in range(6)])
+    mean, std = gp.predict(grid)
+    assert np.array_equal(gp.sample(grid, 3), gp.sample(grid, 3))
+    assert not np.array_equal(gp.sample(grid, 3), gp.sample(grid, 4))
+    draws = np.stack([gp.sample(grid, s) for s in range(300)])
+    assert np.all(np.abs(draws.mean(0) - mean) < 4 * std / np.sqrt(300) + 1e-9)
+    assert np.allclose(draws.std(0), std, rtol=0.25, atol=1e-4)
+    # one function per draw: neighbours one step apart move together, as the kernel says,
+    # where independent draws (the default sample of other surrogates) would not
+    a, b = grid[:-1], grid[1:]
+    same_row = a[:, 0] == b[:, 0]
+    da, db = draws[:, :-1][:, same_row] - mean[:-1][same_row], draws[:, 1:][:, same_row] - mean[1:][same_row]
+    correlation = np.mean([np.corrcoef(da[:, k], db[:, k])[0, 1] for k in range(da.shape[1])])
+    assert correlation > 0.5
+
+
+def test_default_sample_is_mean_plus_scaled_noise() -> None:
+    X, y = _data(40)
+    ensemble = RankEnsemble(CARD, size=3, seed=0).fit(X, y)
+    mean, std = ensemble.predict(X[:10])
+    noise = np.random.default_rng(7).standard_normal(10)
+    assert np.allclose(ensemble.sample(X[:10], 7), mean + std * noise)

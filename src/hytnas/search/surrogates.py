@@ -96,6 +96,13 @@ class Surrogate(ABC):
         """``(n,)`` scores mapped back to objective values (the inverse of :meth:`targets`,
         extended beyond the training points' span)."""
 
+    def sample(self, X: np.ndarray, seed: int) -> np.ndarray:
+        """``(n,)`` scores of one draw from the model's belief at ``n x d`` genomes (Thompson
+        sampling). Here each point independently, ``mean + std * N(0, 1)``; a model with a
+        joint posterior (:class:`GaussianProcess`) draws the points jointly."""
+        mean, std = self.predict(X)
+        return mean + std * np.random.default_rng(seed).standard_normal(len(mean))
+
     @abstractmethod
     def _fit_jobs(self, X: np.ndarray, y: np.ndarray) -> list[Job]:
         """Jobs that together fit the model on ``n x d`` ``X`` and ``(n,)`` ``y``."""
@@ -452,6 +459,22 @@ class GaussianProcess(Surrogate):
         model.eval()
         self._hyper = (model.covar_module.state_dict(), model.likelihood.state_dict(), model.mean_module.state_dict())
         self._model = model
+
+    def sample(self, X: np.ndarray, seed: int) -> np.ndarray:
+        """``(n,)`` scores of one joint draw from the GP posterior at ``n x d`` genomes (one
+        function sampled over all of them, as Thompson sampling needs), from ``seed``."""
+        import torch
+
+        if self._model is None:
+            raise RuntimeError("surrogate used before fit")
+        if not len(X):
+            return np.empty(0, dtype=np.float64)
+        with torch_threads(1), torch.no_grad(), torch.random.fork_rng(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.manual_seed(int(seed))
+            post = self._model.posterior(torch.as_tensor(self.encode(X), dtype=torch.float64))
+            draw = post.rsample(torch.Size([1]))
+        return draw.reshape(-1).numpy().astype(np.float64)
 
     def _posterior(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         import torch

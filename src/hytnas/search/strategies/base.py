@@ -29,6 +29,7 @@ STREAM_ACQUISITION = 3
 STREAM_SURROGATE = 4
 STREAM_FILL = 5
 STREAM_TIES = 6
+STREAM_POSTERIOR = 7
 
 
 def initial_design(problem: Problem, n: int, seed: int) -> np.ndarray:

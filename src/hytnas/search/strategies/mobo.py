@@ -19,7 +19,8 @@ One loop, two surrogates (so the pair is an ablation of the surrogate):
    ``batch`` of them (or, with ``batch_growth`` g > 0, ``max(batch, floor(g * n))`` after n
    evaluations: small batches while the surrogates know little, fewer iterations later). If
    fewer remain, later fronts and then uniform unevaluated genomes fill the batch. What the improvement is computed on are two options: ``hvi_on`` the
-   acquisition values (``ucb``, the default) or the predicted mean (``mean``, DGEMO), and
+   acquisition values (``ucb``, the default), the predicted mean (``mean``, DGEMO) or one
+   draw from the surrogates' posterior per iteration (``sample``, Thompson sampling as TSEMO), and
    ``hvi_space`` the surrogates' score space (``rank``, the default: normalised ranks for
    ``hytnas``) or objective values (``value``, DGEMO: scores mapped back through
    :meth:`~hytnas.search.surrogates.Surrogate.values`, both the candidates and the evaluated
@@ -50,6 +51,7 @@ from hytnas.search.selection import hvi_greedy_select
 from hytnas.search.strategies.base import (
     STREAM_ACQUISITION,
     STREAM_FILL,
+    STREAM_POSTERIOR,
     STREAM_SURROGATE,
     Callback,
     Strategy,
@@ -106,7 +108,7 @@ class BatchMOBO(Strategy):
             n_jobs=positive_int(name, "n_jobs", n_jobs),
             warm_start=boolean(name, "warm_start", warm_start),
             solver_candidates=one_of(name, "solver_candidates", solver_candidates, ("visited", "final")),
-            hvi_on=one_of(name, "hvi_on", hvi_on, ("ucb", "mean")),
+            hvi_on=one_of(name, "hvi_on", hvi_on, ("ucb", "mean", "sample")),
             hvi_space=one_of(name, "hvi_space", hvi_space, ("rank", "value")),
             local_candidates=boolean(name, "local_candidates", local_candidates),
             **extra,
@@ -185,7 +187,8 @@ class BatchMOBO(Strategy):
         t2 = time.perf_counter()
         new = ~ledger.contains(CX)
         CX, CA = CX[new], CA[new]
-        scored, front = self._selection_frame(surrogates, CX, CA, F, Z, executor)
+        draw_seed = derive_seed(seed, STREAM_POSTERIOR, iteration)
+        scored, front = self._selection_frame(surrogates, CX, CA, F, Z, executor, draw_seed)
         fronts = nondominated_fronts(scored)
         kept = np.concatenate(fronts[: opts["fronts"]]) if fronts else np.empty(0, dtype=np.int64)
         pick = hvi_greedy_select(scored[kept], front, SELECTION_REF, k)
@@ -207,13 +210,17 @@ class BatchMOBO(Strategy):
         F: np.ndarray,
         Z: np.ndarray,
         executor: Executor | None,
+        draw_seed: int = 0,
     ) -> tuple[np.ndarray, np.ndarray]:
         """What the HVI selection compares: the candidates' ``c x m`` values and the evaluated
-        front's ``p x m``, in one frame (``hvi_on``, ``hvi_space``)."""
+        front's ``p x m``, in one frame (``hvi_on``, ``hvi_space``; ``draw_seed`` seeds the
+        posterior draws of ``hvi_on: sample``, objective ``j`` from ``draw_seed + j``)."""
         opts = self.options
         scored = CA
         if opts["hvi_on"] == "mean" and len(CX):
             scored, _ = predict_all(surrogates, CX, executor)
+        elif opts["hvi_on"] == "sample" and len(CX):
+            scored = np.stack([s.sample(CX, draw_seed + j) for j, s in enumerate(surrogates)], axis=1)
         if opts["hvi_space"] == "rank":
             return scored, Z[pareto_mask(Z)]
         values = np.stack([s.values(scored[:, j]) for j, s in enumerate(surrogates)], axis=1) if len(CX) else scored
