@@ -59,8 +59,9 @@ def main() -> None:
     parser.add_argument("--budget", type=int, default=200)
     parser.add_argument("--initial", type=int, default=30)
     parser.add_argument("--first-seed", type=int, default=None,
-                        help="seeds first-seed .. first-seed + seeds - 1 (default: params.yaml's seed); "
-                             "other seeds than a setting was chosen on check it on runs it has not seen")
+                        help="params.yaml's seed for this run: the runs are seeds first-seed .. "
+                             "first-seed + seeds - 1, and the frame's bounds and long NSGA-II run follow it "
+                             "(check a setting on seeds it was not chosen on)")
     parser.add_argument("--strategies", nargs="+", default=["random", "nsga2", "hytnas"])
     parser.add_argument("--released-dir", default=None, help="folder with the authors' CSVs")
     parser.add_argument("--oracles", nargs="+", choices=["pipeline", "released"], default=None,

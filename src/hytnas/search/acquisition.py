@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 from pymoo.optimize import minimize
 
-from hytnas.search.operators import IndexProblem, integer_nsga2
+from hytnas.search.operators import IndexProblem, first_occurrences, integer_nsga2
 
 
 def lower_confidence_bound(mean: np.ndarray, std: np.ndarray, beta: float) -> np.ndarray:
@@ -33,8 +33,7 @@ def warm_population(X: np.ndarray, Z: np.ndarray, cardinalities: np.ndarray, pop
     order = np.concatenate(nondominated_fronts(np.asarray(Z, dtype=np.float64))) if len(X) else np.empty(0, dtype=np.int64)
     chosen = np.asarray(X, dtype=np.int64).reshape(len(X), -1)[order]
     if len(chosen):
-        _, first = np.unique(chosen, axis=0, return_index=True)
-        chosen = chosen[np.sort(first)][:pop_size]
+        chosen = chosen[first_occurrences(chosen)][:pop_size]
     rng = np.random.default_rng(seed)
     cards = np.asarray(cardinalities, dtype=np.int64)
     seen = {tuple(g) for g in chosen.tolist()}
@@ -81,6 +80,5 @@ def solve_acquisition(
     else:
         X = np.concatenate(problem.archive_X, axis=0)
         A = np.concatenate(problem.archive_F, axis=0)
-    _, first = np.unique(X, axis=0, return_index=True)
-    first = np.sort(first)
+    first = first_occurrences(X)
     return X[first], A[first]

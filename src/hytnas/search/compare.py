@@ -18,6 +18,7 @@ import numpy as np
 from hytnas.runs.executor import Executor, InlineExecutor, map_values
 from hytnas.search.hypervolume import REF, Bounds, bounds_from_sample, evaluations_to_reach, front_hv, hv_curve
 from hytnas.search.ledger import History
+from hytnas.search.operators import first_occurrences
 from hytnas.search.pareto import pareto_mask
 from hytnas.search.problem import Problem
 from hytnas.search.strategies import get_strategy
@@ -188,8 +189,7 @@ def pooled_front(histories: Iterable[History]) -> tuple[np.ndarray, np.ndarray]:
     histories = list(histories)
     X = np.vstack([h.X for h in histories])
     F = np.vstack([h.F for h in histories])
-    _, first = np.unique(X, axis=0, return_index=True)
-    first = np.sort(first)
+    first = first_occurrences(X)
     X, F = X[first], F[first]
     mask = pareto_mask(F)
     order = np.argsort(F[mask][:, 1], kind="stable")

@@ -63,6 +63,13 @@ class IndexProblem(PymooProblem):
         out["F"] = F
 
 
+def first_occurrences(X: np.ndarray) -> np.ndarray:
+    """``(k,)`` int indices of the first occurrence of each distinct row of ``n x d`` ``X``,
+    in the order they occur."""
+    _, first = np.unique(np.asarray(X).reshape(len(X), -1), axis=0, return_index=True)
+    return np.sort(first)
+
+
 def one_gene_neighbours(X: np.ndarray, cardinalities: np.ndarray) -> np.ndarray:
     """Every genome one gene away from a row of ``X`` (``n x d`` int), distinct and not a row
     of ``X``: ``c x d`` int, ``c <= n * sum(k - 1)``, in order of row, gene, then value."""
@@ -79,7 +86,6 @@ def one_gene_neighbours(X: np.ndarray, cardinalities: np.ndarray) -> np.ndarray:
     if not moves:
         return np.empty((0, len(cards)), dtype=np.int64)
     out = np.concatenate(moves, axis=1).reshape(-1, len(cards))
-    _, first = np.unique(out, axis=0, return_index=True)
-    out = out[np.sort(first)]
+    out = out[first_occurrences(out)]
     known = {tuple(g) for g in X.tolist()}
     return out[[tuple(g) not in known for g in out.tolist()]].reshape(-1, len(cards))

@@ -361,8 +361,9 @@ class GaussianProcess(Surrogate):
     points with the last hyperparameters (an exact posterior, one Cholesky factorisation
     instead of an optimisation over them). With ``log_targets`` the GP models the logarithm
     of the objective (positive objectives only; multiplicative effects become additive).
-    No randomness is involved (``seed`` is accepted for a uniform interface). Torch runs on one thread while fitting and predicting
-    (:func:`torch_threads`).
+    Fitting involves no randomness (``seed`` is accepted for a uniform interface); posterior
+    draws (:meth:`sample`) take their own seed. Torch runs on one thread while fitting,
+    predicting and drawing (:func:`torch_threads`).
     """
 
     def __init__(
@@ -460,28 +461,30 @@ class GaussianProcess(Surrogate):
         self._hyper = (model.covar_module.state_dict(), model.likelihood.state_dict(), model.mean_module.state_dict())
         self._model = model
 
+    @contextmanager
+    def _posterior_at(self, X: np.ndarray) -> Iterator[Any]:
+        """The fitted model's posterior at ``n x d`` genomes, used inside the block: torch on one
+        thread, no gradients, the model's numerical warnings silenced."""
+        import torch
+
+        with torch_threads(1), torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield self.model.posterior(torch.as_tensor(self.encode(X), dtype=torch.float64))
+
     def sample(self, X: np.ndarray, seed: int) -> np.ndarray:
         """``(n,)`` scores of one joint draw from the GP posterior at ``n x d`` genomes (one
         function sampled over all of them, as Thompson sampling needs), from ``seed``."""
         import torch
 
-        if self._model is None:
-            raise RuntimeError("surrogate used before fit")
         if not len(X):
             return np.empty(0, dtype=np.float64)
-        with torch_threads(1), torch.no_grad(), torch.random.fork_rng(), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with torch.random.fork_rng(), self._posterior_at(X) as post:
             torch.manual_seed(int(seed))
-            post = self._model.posterior(torch.as_tensor(self.encode(X), dtype=torch.float64))
             draw = post.rsample(torch.Size([1]))
         return draw.reshape(-1).numpy().astype(np.float64)
 
     def _posterior(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        import torch
-
-        with torch_threads(1), torch.no_grad(), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            post = self._model.posterior(torch.as_tensor(self.encode(X), dtype=torch.float64))
+        with self._posterior_at(X) as post:
             mean = post.mean.squeeze(-1).numpy().astype(np.float64)
             std = post.variance.clamp_min(0.0).sqrt().squeeze(-1).numpy().astype(np.float64)
         return mean, std

@@ -44,7 +44,7 @@ from hytnas.config import INITIAL_DESIGN
 from hytnas.runs.executor import Executor, ThreadExecutor
 from hytnas.search.acquisition import lower_confidence_bound, solve_acquisition, warm_population
 from hytnas.search.ledger import Ledger
-from hytnas.search.operators import one_gene_neighbours
+from hytnas.search.operators import first_occurrences, one_gene_neighbours
 from hytnas.search.pareto import nondominated_fronts, pareto_mask
 from hytnas.search.problem import Problem
 from hytnas.search.selection import hvi_greedy_select
@@ -181,8 +181,7 @@ class BatchMOBO(Strategy):
             near = one_gene_neighbours(X[pareto_mask(F)], problem.cardinalities)
             if len(near):
                 CX, CA = np.vstack([CX, near]), np.vstack([CA, acquisition(near)])
-                _, first = np.unique(CX, axis=0, return_index=True)
-                first = np.sort(first)
+                first = first_occurrences(CX)
                 CX, CA = CX[first], CA[first]
         t2 = time.perf_counter()
         new = ~ledger.contains(CX)

@@ -53,7 +53,7 @@ from pymoo.optimize import minimize
 
 from hytnas.errors import ConfigError
 from hytnas.search.ledger import Ledger
-from hytnas.search.operators import IndexProblem
+from hytnas.search.operators import IndexProblem, first_occurrences
 from hytnas.search.pareto import nondominated_fronts, pareto_mask
 from hytnas.search.problem import Problem
 from hytnas.search.selection import hvi_greedy_select
@@ -275,8 +275,7 @@ class ReleasedHyTNAS(Strategy):
         result = minimize(relaxed, algorithm, ("n_gen", opts["n_gen"]), seed=solver_seed, verbose=False)
         CX = np.clip(np.rint(result.pop.get("X")), relaxed.xl, relaxed.xu).astype(np.int64)
         CA = np.asarray(result.pop.get("F"), dtype=np.float64)
-        _, first = np.unique(CX, axis=0, return_index=True)
-        first = np.sort(first)
+        first = first_occurrences(CX)
         return CX[first], CA[first]
 
     def _nds_start(self, problem: Problem, X: np.ndarray, F: np.ndarray, seed: int) -> np.ndarray:
