@@ -99,6 +99,9 @@ def main() -> None:
     parser.add_argument("--oracles", nargs="+", choices=["pipeline", "released"], default=None)
     parser.add_argument("--workers", type=int, default=None, help="parallel search runs (default: params.yaml's executor)")
     parser.add_argument("--metrics", default=str(REPO / "reports" / "bench" / "search_ablation.json"))
+    parser.add_argument("--store", default=None, metavar="DIR",
+                        help="keep each finished run in DIR and read back the runs stored there "
+                             "(hytnas.search.runstore): a killed or extended ablation runs only what it lacks")
     args = parser.parse_args()
 
     configure_logging()
@@ -120,7 +123,7 @@ def main() -> None:
             predictors=REPO / "models" / "predictors", models=Path(tmp) / "models", out=Path(tmp) / "out",
             metrics=Path(tmp) / "search.json", params_dir=REPO,
         )
-        summary = run(params, paths, oracles=args.oracles).report
+        summary = run(params, paths, oracles=args.oracles, store=Path(args.store) if args.store else None).report
     checkpoints = sorted({int(k.split("_")[2]) for e in summary.values() if isinstance(e, dict)
                           for row in e.values() if isinstance(row, dict) for k in row if k.startswith("hv_at_") and k.endswith("_mean")})
     settings = {**vars(args), "variants": tree["search"]["variants"]}

@@ -11,7 +11,9 @@ whether it holds for each strategy) and its curves and figures under reports/ben
     .venv/bin/python bench/search_claim.py --seeds 10 --budget 1000 --released-dir ../shared/paper-data \
         --oracles released --workers 1 --out reports/bench/search_1000 --metrics reports/bench/search_1000.json
 
-``--rescore FILE...`` rewrites the ratios and claim blocks of files already written, from
+``--store DIR`` keeps every finished run in DIR and reads back those it holds: a benchmark
+killed half-way, or re-run with one more strategy, runs only the runs it lacks (a stored run
+keeps the wall time it was measured with). ``--rescore FILE...`` rewrites the ratios and claim blocks of files already written, from
 their summaries.
 
 A candidate setting of a strategy joins with --variant NAME=STRATEGY:key=value,... (values as
@@ -72,6 +74,9 @@ def main() -> None:
     parser.add_argument("--variant", action="append", default=[], help="NAME=STRATEGY:key=value,... (a search.variants entry)")
     parser.add_argument("--out", default=str(REPO / "reports" / "bench" / "search"))
     parser.add_argument("--metrics", default=str(REPO / "reports" / "bench" / "search.json"))
+    parser.add_argument("--store", default=None, metavar="DIR",
+                        help="keep each finished run in DIR and read back the runs stored there "
+                             "(hytnas.search.runstore): a killed or extended benchmark runs only what it lacks")
     parser.add_argument("--rescore", nargs="+", type=Path, default=None, metavar="FILE",
                         help="recompute the ratios and claim of written claim files from their summaries, and stop")
     args = parser.parse_args()
@@ -101,7 +106,7 @@ def main() -> None:
             predictors=REPO / "models" / "predictors", models=Path(tmp) / "models", out=Path(args.out),
             metrics=Path(tmp) / "search.json", params_dir=REPO,
         )
-        summary = run(params, paths, oracles=args.oracles).report
+        summary = run(params, paths, oracles=args.oracles, store=Path(args.store) if args.store else None).report
     claim = {oracle: claim_block(entry) for oracle, entry in summary.items()}
     settings = {**vars(args), "cpu_model": cpu_model()}
     write_json(args.metrics, {"settings": settings, "claim": claim, "summary": summary})

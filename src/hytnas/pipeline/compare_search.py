@@ -23,7 +23,7 @@ from hytnas.config import Params
 from hytnas.errors import ConfigError
 from hytnas.io import write_json
 from hytnas.predictors.oracle import PredictorOracle
-from hytnas.runs import Executor, make_executor
+from hytnas.runs import Executor, ResultStore, make_executor
 from hytnas.search import get_strategy, resolve_entry
 from hytnas.search.compare import OracleComparison, SearchJob, long_nsga2_front, run_searches, score, summarize, uniform_bounds
 from hytnas.search.ledger import History
@@ -102,6 +102,7 @@ def run(
     *,
     oracles: Sequence[str] | None = None,
     executor: Executor | None = None,
+    store: Path | None = None,
 ) -> CompareSearchRun:
     """Run stage ``compare_search``.
 
@@ -113,6 +114,8 @@ def run(
             ``search.released_dir`` is set).
         executor: where the runs go (default: from ``params.executor``, 1 thread per run;
             closed afterwards).
+        store: a folder of finished runs (:mod:`hytnas.search.runstore`): runs stored there
+            are read back, the others run and are stored as each finishes.
 
     Raises:
         ConfigError, DataError: bad input, before any search runs.
@@ -146,7 +149,7 @@ def run(
     comparisons = []
     try:
         for oracle in chosen:
-            comparisons.append(_compare(params, oracle, executor))
+            comparisons.append(_compare(params, oracle, executor, None if store is None else ResultStore(store)))
     finally:
         if own:
             executor.close()
@@ -158,7 +161,9 @@ def run(
     return CompareSearchRun(comparisons, report)
 
 
-def _compare(params: Params, oracle: PredictorOracle, executor: Executor) -> tuple[PredictorOracle, OracleComparison, dict[str, Any], float]:
+def _compare(
+    params: Params, oracle: PredictorOracle, executor: Executor, store: ResultStore | None
+) -> tuple[PredictorOracle, OracleComparison, dict[str, Any], float]:
     """Every strategy and seed on one oracle, scored in one frame."""
     cfg = params.search
     start = time.perf_counter()
@@ -180,7 +185,7 @@ def _compare(params: Params, oracle: PredictorOracle, executor: Executor) -> tup
         )
 
     bounds = uniform_bounds(oracle, n=cfg.bounds_sample, seed=params.seed)
-    histories = run_searches(jobs, executor, progress)
+    histories = run_searches(jobs, executor, progress, store)
     long_front = long_nsga2_front(oracle, cfg.reference_budget, seed=params.seed)
     comparison = score(oracle.name, bounds, histories, extra_fronts=[long_front])
     summary = summarize(comparison, [c for c in CHECKPOINTS if c <= cfg.budget], TARGETS)

@@ -118,6 +118,7 @@ def run_jobs(
     desc: str = "jobs",
     progress: bool | None = None,
     redo: Redo | None = None,
+    done: Callable[[Job, Record], None] | None = None,
 ) -> RunSummary:
     """Run the jobs whose result is not in ``store`` yet, whose stored failure is one of
     :data:`RETRY_STATUSES`, or whose stored record ``redo`` rejects; return every job's record.
@@ -132,6 +133,7 @@ def run_jobs(
         progress: show a bar (``None``: only when stderr is a terminal).
         redo: the stage's extra rule for stored records to run again; a redone record is
             replaced only when its new outcome comes back.
+        done: called in the driver with each job run now and its record, once stored.
     """
     start = time.perf_counter()
     store.remove_temporaries()
@@ -170,6 +172,8 @@ def run_jobs(
                 )
             )
             records[job.key] = record
+            if done is not None:
+                done(job, record)
             summary.ran += 1
             if not record.ok:
                 failed_now += 1

@@ -10,19 +10,26 @@ a reference front pooled from every run plus one long NSGA-II run, and the summa
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 
 import numpy as np
 
-from hytnas.runs.executor import Executor, InlineExecutor, map_values
+from hytnas.runs.executor import Executor, InlineExecutor, TaskFailed, map_values
+from hytnas.runs.outcome import outcome
+from hytnas.runs.runner import Job, run_jobs
+from hytnas.runs.store import Record, ResultStore
 from hytnas.search.hypervolume import REF, Bounds, bounds_from_sample, evaluations_to_reach, front_hv, hv_curve
 from hytnas.search.ledger import History
 from hytnas.search.operators import first_occurrences
 from hytnas.search.pareto import pareto_mask
 from hytnas.search.problem import Problem
+from hytnas.search.runstore import history_of, history_result, oracle_digest, run_inputs
 from hytnas.search.strategies import get_strategy
 from hytnas.space import CategoricalSpace
+
+log = logging.getLogger(__name__)
 
 
 class OracleFactory(Protocol):
@@ -56,14 +63,70 @@ def run_job(job: SearchJob) -> History:
     return replace(history, strategy=job.label) if job.label and job.label != history.strategy else history
 
 
+def search_task(job: SearchJob) -> dict[str, Any]:
+    """Task function of the job layer: :func:`run_job`, its history as an outcome's result."""
+    return outcome(result=history_result(run_job(job)))
+
+
 def run_searches(
-    jobs: Sequence[SearchJob], executor: Executor, progress: Callable[[SearchJob, History], None] | None = None
+    jobs: Sequence[SearchJob],
+    executor: Executor,
+    progress: Callable[[SearchJob, History], None] | None = None,
+    store: ResultStore | None = None,
 ) -> list[History]:
     """Histories of ``jobs`` in order, each run as one task on ``executor`` (a local pool, a
-    Dask cluster or this process); ``progress(job, history)`` is called as each arrives."""
-    return map_values(
-        executor, run_job, list(jobs), done=None if progress is None else (lambda i, history: progress(jobs[i], history))
-    )
+    Dask cluster or this process); ``progress(job, history)`` is called as each arrives.
+
+    With a ``store`` (:mod:`hytnas.search.runstore`), the runs are resumable jobs: a run
+    stored there is read back instead of run (``progress`` sees it after the runs made now),
+    the others are stored as each finishes (a killed comparison keeps the runs it finished).
+
+    Raises:
+        TaskFailed: a run raised (the first, with its error on one line).
+    """
+    jobs = list(jobs)
+    if store is None:
+        return map_values(
+            executor, run_job, jobs, done=None if progress is None else (lambda i, history: progress(jobs[i], history))
+        )
+    digests: dict[int, str] = {}  # oracle factory -> its digest, computed once
+
+    def keyed_job(job: SearchJob) -> Job:
+        if id(job.factory) not in digests:
+            digests[id(job.factory)] = oracle_digest(job.factory)
+        return Job(f"{job.label or job.strategy} seed {job.seed}", run_inputs(job, digests[id(job.factory)]), job)
+
+    keyed = [keyed_job(job) for job in jobs]
+
+    def unreadable(_: Job, record: Record) -> bool:
+        try:
+            history_of(record)
+        except ValueError as error:
+            log.warning("%s: running it again", error)
+            return True
+        return False
+
+    ran: set[str] = set()
+
+    def arrived(job: Job, record: Record) -> None:
+        if not record.ok:
+            raise TaskFailed(f"search run {job.arch_id} failed: {record.message}")
+        ran.add(job.key)
+        if progress is not None:
+            progress(job.payload, history_of(record))
+
+    summary = run_jobs(search_task, keyed, store, executor, desc="search runs", progress=False, redo=unreadable, done=arrived)
+    log.info("search runs: %d of %d from the store %s", summary.cached, summary.total, store.root)
+    by_key = {record.key: record for record in summary.records}
+    histories = []
+    for job in keyed:
+        record = by_key[job.key]
+        if not record.ok:
+            raise TaskFailed(f"search run {job.arch_id} failed: {record.message}")
+        histories.append(history_of(record))
+        if progress is not None and job.key not in ran:
+            progress(job.payload, histories[-1])
+    return histories
 
 
 @dataclass
@@ -213,6 +276,7 @@ __all__ = [
     "pooled_front",
     "run_job",
     "run_searches",
+    "search_task",
     "score",
     "summarize",
     "uniform_bounds",
