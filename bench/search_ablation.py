@@ -36,7 +36,7 @@ from hytnas.io import write_json, write_text
 from hytnas.pipeline.compare_search import CompareSearchPaths, run
 from hytnas.pipeline.script import configure_logging
 from hytnas.results.hvtables import nsga2_ratio
-from hytnas.search.compare import BOUND_KEY, RATIO_KEY
+from hytnas.search.scoring import BOUND_KEY, RATIO_KEY
 
 REPO = Path(__file__).resolve().parents[1]
 

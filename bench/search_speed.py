@@ -38,7 +38,7 @@ from hytnas.search.strategies import resolve_entry, strategy_options
 from hytnas.search.synthetic import proxy_problem
 from hytnas.space import get_space
 
-DEFAULT_STRATEGIES = ["nsga2", "random", "hytnas", "hytnas-released", "gp-mobo", "gp-warm"]
+DEFAULT_STRATEGIES = ["nsga2", "random", "hytnas", "hytnas-released", "gp-mobo", "gp-warm", "gp-ts"]
 
 
 def main(argv: list[str] | None = None) -> int:

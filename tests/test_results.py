@@ -346,3 +346,25 @@ def test_wrong_type_names_file_and_key(tiny: Path) -> None:
 def test_missing_folder(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="no such folder"):
         render_results(tmp_path / "nowhere")
+
+
+def test_claim_with_nsga2_continued_past_the_budget(tiny: Path) -> None:
+    run = {"seeds": 10, "hv_at_100_mean": 0.85, "hv_at_100_std": 0.01, "hv_at_300_mean": 0.9, "hv_at_300_std": 0.02,
+           "hv_at_1000_mean": 0.95, "hv_at_1000_std": 0.005}
+    nsga2 = {**run, "evals_to_95pct_median": 995.0, "reached_95pct_runs": 5, "past_budget": 3000,
+             "past_budget_evals_to_95pct_median": 1010.0, "past_budget_reached_95pct_runs": 10}
+    ours = {**run, "evals_to_95pct_median": 201.5, "reached_95pct_runs": 10, "nsga2_ratio_95pct": 5.0124,
+            "nsga2_ratio_95pct_bound": "exact", "nsga2_ratio_95pct_nsga2_budget": 3000}
+    _write(tiny / "bench" / "search_1000.json", {
+        "settings": {"seeds": 10, "budget": 1000, "initial": 30, "workers": 2, "nsga2_past": 3000},
+        "summary": {"released": {"nsga2": nsga2, "gp-ts": ours}},
+        "claim": {"released": {"paper_claim": 5.0, "holds": {"gp-ts": True}}},
+    })
+    text = render_results(tiny)
+    headline = _section(text, "Headline")
+    row = _row(headline, "`reports/bench/search_1000.json`", "released", "GP-MOBO, warm-started, Thompson sampling (ours)")
+    assert row[7:10] == ["201.5", "10 of 10", "5.01 (NSGA-II's runs continued to 3,000)"]
+    assert _row(headline, "`reports/bench/search_1000.json`", "released", "NSGA-II")[7] == (
+        "not by most runs; 1,010 with the runs continued to 3,000")
+    section = _section(text, "Benchmarks")
+    assert _row(section, "released", "`gp-ts`")[2:] == ["5.01 (NSGA-II's runs continued to 3,000)", "5 (10 by 3,000)", "10", "5.0"]

@@ -28,6 +28,7 @@ STRATEGY_NAMES: dict[str, str] = {
     "qnehvi": "qNEHVI",
     "hytnas-released": "HyT-NAS (authors' released code)",
     "gp-warm": "GP-MOBO, warm-started (ours)",
+    "gp-ts": "GP-MOBO, warm-started, Thompson sampling (ours)",
 }
 """Search strategy name -> display name."""
 

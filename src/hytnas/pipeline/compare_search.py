@@ -25,7 +25,8 @@ from hytnas.io import write_json
 from hytnas.predictors.oracle import PredictorOracle
 from hytnas.runs import Executor, ResultStore, make_executor
 from hytnas.search import get_strategy, resolve_entry
-from hytnas.search.compare import OracleComparison, SearchJob, long_nsga2_front, run_searches, score, summarize, uniform_bounds
+from hytnas.search.compare import SearchJob, run_searches
+from hytnas.search.scoring import OracleComparison, long_nsga2_front, score, summarize, uniform_bounds
 from hytnas.search.ledger import History
 from hytnas.search.report import write_reports
 from hytnas.space import get_space

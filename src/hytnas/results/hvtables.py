@@ -37,7 +37,8 @@ def strategies(oracle: dict[str, Any]) -> list[str]:
 
 def reach(report: Report, path: Sequence[str], target: int) -> str:
     """Median evaluations to ``target``% of the reference HV, or why there is none
-    (``n/a``, ``not reached``, ``not by most runs``).
+    (``n/a``, ``not reached``, ``not by most runs``, with the median of the runs continued
+    past the budget where they were and most reach it).
 
     A run that never reaches it counts as budget + 1, so the median is a reached value only
     when more than half the runs reached it."""
@@ -47,7 +48,12 @@ def reach(report: Report, path: Sequence[str], target: int) -> str:
     if median is None:
         return "n/a"
     if finite(reached) and finite(seeds) and reached * 2 <= seeds:
-        return "not reached" if reached == 0 else "not by most runs"
+        text = "not reached" if reached == 0 else "not by most runs"
+        past, past_median = report.get(*path, "past_budget"), report.get(*path, f"past_budget_evals_to_{target}pct_median")
+        past_reached = report.get(*path, f"past_budget_reached_{target}pct_runs")
+        if finite(past) and finite(past_median) and finite(past_reached) and past_reached * 2 > seeds:
+            text += f"; {general(past_median)} with the runs continued to {whole(past)}"
+        return text
     return general(median)
 
 
@@ -62,7 +68,7 @@ def runs_reached(report: Report, path: Sequence[str], target: int) -> str:
 def nsga2_ratio_at(report: Report, path: Sequence[str]) -> tuple[Any, str | None]:
     """``(ratio, bound)``: NSGA-II's evaluations to 95% over the strategy's whose summary is at
     ``path``, and whether it is ``exact``, ``at most``, ``at least`` or ``unmeasured``, as the
-    search stage wrote them (``hytnas.search.compare.nsga2_ratios``); ``(None, None)`` where
+    search stage wrote them (``hytnas.search.scoring.nsga2_ratios``); ``(None, None)`` where
     the summary has none."""
     return report.get(*path, "nsga2_ratio_95pct"), report.get(*path, "nsga2_ratio_95pct_bound", kind="str")
 
@@ -84,9 +90,14 @@ def hv_cells(report: Report, path: Sequence[str], points: Iterable[int]) -> list
 
 
 def ratio_cell(report: Report, path: Sequence[str]) -> str:
-    """NSGA-II's evaluations to 95% over the strategy's at ``path`` as text; empty on
-    NSGA-II's own row."""
-    return "" if path[-1] == "nsga2" else nsga2_ratio(*nsga2_ratio_at(report, path))
+    """NSGA-II's evaluations to 95% over the strategy's at ``path`` as text, saying so where
+    NSGA-II's median came from its runs continued past the budget; empty on NSGA-II's own
+    row."""
+    if path[-1] == "nsga2":
+        return ""
+    text = nsga2_ratio(*nsga2_ratio_at(report, path))
+    past = report.get(*path, "nsga2_ratio_95pct_nsga2_budget")
+    return f"{text} (NSGA-II's runs continued to {whole(past)})" if finite(past) else text
 
 
 def search_tables(r: Report, path: Sequence[str] = ()) -> list[str]:

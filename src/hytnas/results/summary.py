@@ -7,7 +7,7 @@ Keys (each present only when its report is):
   (mean over seeds, 0-1), from ``search.json``;
 - ``nsga2_ratio_<strategy>``: NSGA-II's median evaluations to 95% of the reference
   hypervolume over the strategy's (the paper claims 5 for its loop), as the search stage
-  wrote it (``hytnas.search.compare.nsga2_ratios``), where it is exact or a lower bound
+  wrote it (``hytnas.search.scoring.nsga2_ratios``), where it is exact or a lower bound
   (the strategy's median is a real count);
 - ``tau_accuracy``, ``tau_latency``: Kendall tau of the chosen predictor of each target, from
   ``predictors.json``;

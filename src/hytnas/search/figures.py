@@ -7,9 +7,19 @@ from typing import Mapping
 
 import numpy as np
 
-from hytnas.search.compare import OracleComparison
+from hytnas.search.scoring import OracleComparison
 
-COLOURS = {"random": "#7f7f7f", "nsga2": "#1f77b4", "gp-mobo": "#2ca02c", "hytnas": "#d62728", "qnehvi": "#9467bd", "hytnas-released": "#ff7f0e"}
+COLOURS = {
+    "random": "#7f7f7f",
+    "nsga2": "#1f77b4",
+    "gp-mobo": "#2ca02c",
+    "hytnas": "#d62728",
+    "qnehvi": "#9467bd",
+    "hytnas-released": "#ff7f0e",
+    "gp-warm": "#17becf",
+    "gp-ts": "#8c564b",
+}
+"""Line colour of each strategy and params.yaml variant (others take matplotlib's cycle)."""
 
 
 def _pyplot():

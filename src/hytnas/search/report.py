@@ -21,7 +21,7 @@ import pandas as pd
 from hytnas.archs import genome_frame
 from hytnas.config import Params
 from hytnas.io import write_csv, write_json
-from hytnas.search.compare import OracleComparison, pooled_front
+from hytnas.search.scoring import OracleComparison, pooled_front
 from hytnas.search.figures import plot_fronts, plot_hv
 from hytnas.search.hypervolume import REF
 from hytnas.space import get_space

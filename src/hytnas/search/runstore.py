@@ -33,7 +33,7 @@ PROBES = 256
 """Uniform genomes whose objective values fingerprint an oracle."""
 LIBRARIES = ("numpy", "scipy", "scikit-learn", "xgboost", "torch", "gpytorch", "botorch", "pymoo")
 """Libraries whose versions are part of the code digest (absent ones count as ``none``)."""
-SCORING_ONLY = ("commands.py", "figures.py", "report.py", "runstore.py")
+SCORING_ONLY = ("commands.py", "figures.py", "report.py", "runstore.py", "scoring.py")
 """Modules of ``hytnas.search`` that only write, draw or store results: left out of the code
 digest, so a change to them keeps the stored runs."""
 
