@@ -4,7 +4,7 @@ Runs the compare_search stage once per oracle with NSGA-II, the paper-literal ``
 (params.yaml's defaults), one variant per choice with that choice made as DGEMO and the
 authors make it, one with all of them, ``hytnas-released`` (the authors' released
 configuration at its own initial design and batch) and, with --also, strategies as
-params.yaml configures them (default: ``gp-warm``, ours), all scored in one frame against one
+params.yaml configures them (default: ``gp-warm`` and ``gp-ts``, ours), all scored in one frame against one
 reference front. The variants are ``search.variants`` entries:
 
 - ``+warm_start``: the acquisition solver starts from the evaluated points (non-dominated order);
@@ -93,8 +93,8 @@ def main() -> None:
     parser.add_argument("--budget", type=int, default=300)
     parser.add_argument("--base", default="hytnas", help="the loop whose choices are ablated (hytnas or gp-mobo)")
     parser.add_argument("--only", nargs="+", default=None, help="variants to run (default: all) besides nsga2 and the base")
-    parser.add_argument("--also", nargs="*", default=["gp-warm"],
-                        help="strategies or params.yaml variants to run beside them as configured (default: gp-warm)")
+    parser.add_argument("--also", nargs="*", default=["gp-warm", "gp-ts"],
+                        help="strategies or params.yaml variants to run beside them as configured (default: gp-warm, gp-ts)")
     parser.add_argument("--released-dir", default=None, help="folder with the authors' CSVs")
     parser.add_argument("--oracles", nargs="+", choices=["pipeline", "released"], default=None)
     parser.add_argument("--workers", type=int, default=None, help="parallel search runs (default: params.yaml's executor)")
