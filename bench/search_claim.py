@@ -37,12 +37,12 @@ import yaml
 from hytnas.config import Params, load_params, parse_params
 from hytnas.errors import HytnasError
 from hytnas.io import read_json, write_json
-from hytnas.pipeline.compare_search import TARGETS, CompareSearchPaths, released_oracle, run
+from hytnas.pipeline.compare_search import CompareSearchPaths, continue_nsga2, released_oracle, run
 from hytnas.pipeline.script import configure_logging
 from hytnas.predictors.oracle import PredictorOracle
 from hytnas.runs.fingerprint import cpu_model
-from hytnas.search import Bounds, resolve_entry
-from hytnas.search.scoring import BOUND_KEY, RATIO_KEY, add_nsga2_ratios, reach_past_budget
+from hytnas.search import Bounds
+from hytnas.search.scoring import BOUND_KEY, RATIO_KEY, add_nsga2_ratios
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -144,24 +144,6 @@ def bench_params(settings: dict[str, Any]) -> Params:
         tree["seed"] = settings["first_seed"]
     tree["search"]["variants"].update(parse_variant(v) for v in settings.get("variant") or [])
     return parse_params(tree, source="params.yaml + bench options")
-
-
-def continue_nsga2(params: Params, oracle: Any, bounds: Bounds, reference_hv: float, entry: dict[str, Any], budget: int) -> None:
-    """NSGA-II's runs of one oracle's comparison continued to ``budget`` evaluations and scored
-    in its frame (:func:`hytnas.search.scoring.reach_past_budget`), into NSGA-II's summary in
-    ``entry``; the ratios are computed again (in place).
-
-    Raises:
-        ValueError: NSGA-II is not in ``entry``, or ``budget`` is not past the comparison's.
-    """
-    if "nsga2" not in entry:
-        raise ValueError("--nsga2-past: NSGA-II is not among the strategies")
-    if budget <= params.search.budget:
-        raise ValueError(f"--nsga2-past {budget}: expected more than the budget, {params.search.budget}")
-    _, options = resolve_entry("nsga2", params.search.model_dump())
-    seeds = range(params.seed, params.seed + params.search.seeds)
-    entry["nsga2"].update(reach_past_budget(oracle, "nsga2", options, seeds, budget, bounds, reference_hv, TARGETS))
-    add_nsga2_ratios(entry)
 
 
 def extend(path: Path, budget: int) -> None:

@@ -26,9 +26,18 @@ from hytnas.predictors.oracle import PredictorOracle
 from hytnas.runs import Executor, ResultStore, make_executor
 from hytnas.search import get_strategy, resolve_entry
 from hytnas.search.compare import SearchJob, run_searches
-from hytnas.search.scoring import OracleComparison, long_nsga2_front, score, summarize, uniform_bounds
+from hytnas.search.hypervolume import Bounds
 from hytnas.search.ledger import History
 from hytnas.search.report import write_reports
+from hytnas.search.scoring import (
+    OracleComparison,
+    add_nsga2_ratios,
+    long_nsga2_front,
+    reach_past_budget,
+    score,
+    summarize,
+    uniform_bounds,
+)
 from hytnas.space import get_space
 
 log = logging.getLogger(__name__)
@@ -193,4 +202,32 @@ def _compare(
     return oracle, comparison, summary, time.perf_counter() - start
 
 
-__all__ = ["CHECKPOINTS", "CompareSearchPaths", "CompareSearchRun", "TARGETS", "check_search", "released_oracle", "run"]
+def continue_nsga2(params: Params, oracle: Any, bounds: Bounds, reference_hv: float, entry: dict[str, Any], budget: int) -> None:
+    """NSGA-II's runs of one oracle's comparison (``params``' seeds) continued to ``budget``
+    evaluations and scored in its frame (``bounds``, ``reference_hv``;
+    :func:`~hytnas.search.scoring.reach_past_budget`), into NSGA-II's summary in the oracle's
+    ``entry``; the ratios are computed again (in place).
+
+    Raises:
+        ValueError: NSGA-II is not in ``entry``, or ``budget`` is not past the comparison's.
+    """
+    if "nsga2" not in entry:
+        raise ValueError("NSGA-II's runs cannot be continued: it is not among the strategies")
+    if budget <= params.search.budget:
+        raise ValueError(f"NSGA-II's runs continued to {budget}: expected more than the budget, {params.search.budget}")
+    _, options = resolve_entry("nsga2", params.search.model_dump())
+    seeds = range(params.seed, params.seed + params.search.seeds)
+    entry["nsga2"].update(reach_past_budget(oracle, "nsga2", options, seeds, budget, bounds, reference_hv, TARGETS))
+    add_nsga2_ratios(entry)
+
+
+__all__ = [
+    "CHECKPOINTS",
+    "CompareSearchPaths",
+    "CompareSearchRun",
+    "TARGETS",
+    "check_search",
+    "continue_nsga2",
+    "released_oracle",
+    "run",
+]
