@@ -40,7 +40,7 @@ from typing import Any
 
 from hytnas.config import load_params, parse_params
 from hytnas.io import write_json, write_text
-from hytnas.pipeline.compare_search import CompareSearchPaths, continue_nsga2, run
+from hytnas.pipeline.compare_search import CompareSearchPaths, continue_nsga2_runs, run
 from hytnas.pipeline.script import configure_logging
 from hytnas.results.hvtables import nsga2_ratio
 from hytnas.search.scoring import BOUND_KEY, NSGA2_BUDGET_KEY, RATIO_KEY
@@ -144,8 +144,7 @@ def main() -> None:
         stage = run(params, paths, oracles=args.oracles, store=Path(args.store) if args.store else None)
         summary = stage.report
         if args.nsga2_past:
-            for oracle, comparison, _, _ in stage.comparisons:
-                continue_nsga2(params, oracle, comparison.bounds, comparison.reference_hv, summary[oracle.name], args.nsga2_past)
+            continue_nsga2_runs(params, stage, args.nsga2_past)
     checkpoints = sorted({int(k.split("_")[2]) for e in summary.values() if isinstance(e, dict)
                           for row in e.values() if isinstance(row, dict) for k in row if k.startswith("hv_at_") and k.endswith("_mean")})
     settings = {**vars(args), "variants": tree["search"]["variants"]}

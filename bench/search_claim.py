@@ -37,9 +37,15 @@ import yaml
 from hytnas.config import Params, load_params, parse_params
 from hytnas.errors import HytnasError
 from hytnas.io import read_json, write_json
-from hytnas.pipeline.compare_search import CompareSearchPaths, continue_nsga2, released_oracle, run
+from hytnas.pipeline.compare_search import (
+    CompareSearchPaths,
+    continue_nsga2,
+    continue_nsga2_runs,
+    pipeline_oracle,
+    released_oracle,
+    run,
+)
 from hytnas.pipeline.script import configure_logging
-from hytnas.predictors.oracle import PredictorOracle
 from hytnas.runs.fingerprint import cpu_model
 from hytnas.search import Bounds
 from hytnas.search.scoring import BOUND_KEY, RATIO_KEY, add_nsga2_ratios
@@ -120,8 +126,7 @@ def main() -> None:
         stage = run(params, paths, oracles=args.oracles, store=Path(args.store) if args.store else None)
         summary = stage.report
         if args.nsga2_past:
-            for oracle, comparison, _, _ in stage.comparisons:
-                continue_nsga2(params, oracle, comparison.bounds, comparison.reference_hv, summary[oracle.name], args.nsga2_past)
+            continue_nsga2_runs(params, stage, args.nsga2_past)
     claim = {oracle: claim_block(entry) for oracle, entry in summary.items()}
     settings = {**vars(args), "cpu_model": cpu_model()}
     write_json(args.metrics, {"settings": settings, "claim": claim, "summary": summary})
@@ -156,8 +161,7 @@ def extend(path: Path, budget: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name, entry in report["summary"].items():
             if name == "pipeline":
-                oracle = PredictorOracle(name, params.sample.space, str(REPO / "models" / "predictors" / "accuracy"),
-                                         str(REPO / "models" / "predictors" / "latency"))
+                oracle = pipeline_oracle(params, REPO / "models" / "predictors")
             else:
                 oracle = released_oracle(params, Path(params.search.released_dir), Path(tmp))
             frame = frames[name]

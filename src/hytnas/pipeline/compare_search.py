@@ -92,6 +92,11 @@ def check_search(params: Params) -> None:
             )
 
 
+def pipeline_oracle(params: Params, predictors: Path) -> PredictorOracle:
+    """The pipeline's oracle: its predictors (``predictors/accuracy``, ``/latency``) over ``sample.space``."""
+    return PredictorOracle("pipeline", params.sample.space, str(predictors / "accuracy"), str(predictors / "latency"))
+
+
 def released_oracle(params: Params, folder: Path, models: Path) -> PredictorOracle:
     """Fit the released-data predictors (XGBoost, the paper's choice) into ``models/released``
     and describe the oracle."""
@@ -140,9 +145,7 @@ def run(
         raise ConfigError("--oracles released needs search.released_dir (the authors' CSV folder)")
     chosen: list[PredictorOracle] = []
     if "pipeline" in wanted:
-        pipeline = PredictorOracle(
-            "pipeline", params.sample.space, str(paths.predictors / "accuracy"), str(paths.predictors / "latency")
-        )
+        pipeline = pipeline_oracle(params, paths.predictors)
         pipeline.load()  # a predictor of another space fails here, naming both spaces
         chosen.append(pipeline)
     paths.models.mkdir(parents=True, exist_ok=True)
@@ -221,6 +224,12 @@ def continue_nsga2(params: Params, oracle: Any, bounds: Bounds, reference_hv: fl
     add_nsga2_ratios(entry)
 
 
+def continue_nsga2_runs(params: Params, stage: CompareSearchRun, budget: int) -> None:
+    """:func:`continue_nsga2` for every oracle of a stage run, into its ``report``."""
+    for oracle, comparison, _, _ in stage.comparisons:
+        continue_nsga2(params, oracle, comparison.bounds, comparison.reference_hv, stage.report[oracle.name], budget)
+
+
 __all__ = [
     "CHECKPOINTS",
     "CompareSearchPaths",
@@ -228,6 +237,8 @@ __all__ = [
     "TARGETS",
     "check_search",
     "continue_nsga2",
+    "continue_nsga2_runs",
+    "pipeline_oracle",
     "released_oracle",
     "run",
 ]

@@ -17,7 +17,7 @@ import numpy as np
 
 from hytnas.runs.executor import Executor, TaskFailed, map_values
 from hytnas.runs.outcome import outcome
-from hytnas.runs.runner import Job, run_jobs
+from hytnas.runs.runner import Job, run_jobs, unique_jobs
 from hytnas.runs.store import Record, ResultStore
 from hytnas.search.ledger import History
 from hytnas.search.problem import Problem
@@ -94,35 +94,34 @@ def run_searches(
 
     keyed = [keyed_job(job) for job in jobs]
 
-    def unreadable(_: Job, record: Record) -> bool:
-        try:
-            history_of(record)
-        except ValueError as error:
-            log.warning("%s: running it again", error)
-            return True
-        return False
-
+    decoded: dict[str, History] = {}  # key -> history, each record decoded once
     ran: set[str] = set()
+
+    def unreadable(job: Job, record: Record) -> bool:
+        if record.ok:
+            try:
+                decoded[job.key] = history_of(record)
+            except ValueError as error:
+                log.warning("%s: running it again", error)
+                return True
+        return False
 
     def arrived(job: Job, record: Record) -> None:
         if not record.ok:
             raise TaskFailed(f"search run {job.arch_id} failed: {record.message}")
         ran.add(job.key)
+        decoded[job.key] = history_of(record)
         if progress is not None:
-            progress(job.payload, history_of(record))
+            progress(job.payload, decoded[job.key])
 
     summary = run_jobs(search_task, keyed, store, executor, desc="search runs", progress=False, redo=unreadable, done=arrived)
     log.info("search runs: %d of %d from the store %s", summary.cached, summary.total, store.root)
-    by_key = {record.key: record for record in summary.records}
-    histories = []
-    for job in keyed:
-        record = by_key[job.key]
+    for job, record in zip(unique_jobs(keyed), summary.records):
         if not record.ok:
             raise TaskFailed(f"search run {job.arch_id} failed: {record.message}")
-        histories.append(history_of(record))
         if progress is not None and job.key not in ran:
-            progress(job.payload, histories[-1])
-    return histories
+            progress(job.payload, decoded[job.key])
+    return [decoded[job.key] for job in keyed]
 
 
 __all__ = ["OracleFactory", "SearchJob", "run_job", "run_searches", "search_task"]
