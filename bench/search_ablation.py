@@ -14,21 +14,21 @@ reference front. The variants are ``search.variants`` entries:
 - ``+bootstrap``: each ranker is fitted on its own bootstrap resample;
 - ``dgemo``: all five.
 
-Writes the stage's summary with the settings to ``--metrics`` and a Markdown table (HV fraction
-at each checkpoint, mean +- std over seeds; median evaluations to 95% and 99% of the reference
-HV, with runs reached, "not reached" unless more than half the runs did; NSGA-II's
-evaluations to 95% over the variant's, exact or a bound, as the stage wrote it) beside it
-(``.md``).
+Writes the stage's summary with the settings to ``--metrics`` and a Markdown table beside it
+(``.md``), in the words of ``reports/RESULTS.md``: HV fraction at each checkpoint (mean +- std
+over seeds), median evaluations to 95% and 99% of the reference HV with the runs reaching
+them (a count only when most runs do), and NSGA-II's evaluations to 95% over the arm's, exact
+or a bound, as the stage wrote it.
 
-    .venv/bin/python bench/search_ablation.py --seeds 10 --budget 300 --released-dir ../shared/paper-data \
-        --oracles released --metrics reports/bench/search_ablation_released.json
-
-At the paper's budget (HV at 100, 300 and 1,000 from the same runs; about 3.3 h on 2 cores per
-oracle, resumable with --store; --nsga2-past makes NSGA-II's median a count)::
+The table at the paper's budget (HV at 100, 300 and 1,000 from the same runs; 3 to 4 h on 2
+cores per oracle, resumable with --store; --nsga2-past makes NSGA-II's median a count)::
 
     .venv/bin/python bench/search_ablation.py --seeds 10 --budget 1000 --released-dir ../shared/paper-data \
         --oracles released --workers 2 --store .cache/search_runs --nsga2-past 3000 \
         --metrics reports/bench/search_ablation_released_1000.json
+
+``--oracles pipeline`` (without ``--released-dir``) runs it on the pipeline's oracle; a quick look
+is ``--seeds 5 --budget 300`` (about 20 minutes).
 """
 
 from __future__ import annotations
@@ -42,8 +42,8 @@ from hytnas.config import load_params, parse_params
 from hytnas.io import write_json, write_text
 from hytnas.pipeline.compare_search import CompareSearchPaths, continue_nsga2_runs, run
 from hytnas.pipeline.script import configure_logging
-from hytnas.results.hvtables import nsga2_ratio
-from hytnas.search.scoring import BOUND_KEY, NSGA2_BUDGET_KEY, RATIO_KEY
+from hytnas.results.hvtables import checkpoints, hv_cells, ratio_cell, reach, runs_reached
+from hytnas.results.reports import Report
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -68,33 +68,22 @@ def variants(base: str) -> dict[str, dict[str, Any]]:
     return table
 
 
-def markdown(summary: dict[str, Any], checkpoints: list[int], order: list[str]) -> str:
-    """The ablation table of each oracle."""
+def markdown(summary: dict[str, Any], order: list[str]) -> str:
+    """The ablation table of each oracle: the HV checkpoints every arm has, evaluations to 95%
+    and 99% with the runs reaching them, and NSGA-II's evaluations to 95% over the arm's, in
+    the words of ``reports/RESULTS.md`` (:mod:`hytnas.results.hvtables`)."""
+    report = Report("search ablation", summary)
     lines: list[str] = []
     for oracle, entry in summary.items():
+        names = [name for name in order if isinstance(entry.get(name), dict)]
+        points = checkpoints(entry[name] for name in names)
         lines += [f"### Oracle `{oracle}`", ""]
-        head = ["strategy", *[f"HV@{c}" for c in checkpoints], "evals to 95% (runs)", "evals to 99% (runs)", "NSGA-II / it, 95%"]
+        head = ["strategy", *[f"HV@{c}" for c in points], "evals to 95% (runs)", "evals to 99% (runs)", "NSGA-II / it, 95%"]
         lines += ["| " + " | ".join(head) + " |", "| " + " | ".join(["---"] + ["---:"] * (len(head) - 1)) + " |"]
-        for name in order:
-            row = entry.get(name)
-            if not isinstance(row, dict):
-                continue
-            cells = [f"`{name}`"]
-            for c in checkpoints:
-                mean, std = row.get(f"hv_at_{c}_mean"), row.get(f"hv_at_{c}_std")
-                cells.append("n/a" if mean is None else f"{mean:.3f} ± {std or 0.0:.3f}")
-            seeds = row.get("seeds") or 0
-            for target in ("95pct", "99pct"):
-                median, runs = row.get(f"evals_to_{target}_median"), row.get(f"reached_{target}_runs") or 0
-                shown = f"{median:.0f}" if 2 * runs > seeds else "not reached"
-                past_runs = row.get(f"past_budget_reached_{target}_runs") or 0
-                if 2 * runs <= seeds and 2 * past_runs > seeds:
-                    shown += f"; {row[f'past_budget_evals_to_{target}_median']:.0f} by {row['past_budget']}"
-                cells.append(f"{shown} ({runs}/{seeds})")
-            ratio = "" if name == "nsga2" else nsga2_ratio(row.get(RATIO_KEY), row.get(BOUND_KEY))
-            if row.get(NSGA2_BUDGET_KEY):
-                ratio += f" (NSGA-II to {row[NSGA2_BUDGET_KEY]})"
-            cells.append(ratio)
+        for name in names:
+            path = (oracle, name)
+            reached = [f"{reach(report, path, t)} ({runs_reached(report, path, t)})" for t in (95, 99)]
+            cells = [f"`{name}`", *hv_cells(report, path, points), *reached, ratio_cell(report, path)]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     return "\n".join(lines)
@@ -145,12 +134,10 @@ def main() -> None:
         summary = stage.report
         if args.nsga2_past:
             continue_nsga2_runs(params, stage, args.nsga2_past)
-    checkpoints = sorted({int(k.split("_")[2]) for e in summary.values() if isinstance(e, dict)
-                          for row in e.values() if isinstance(row, dict) for k in row if k.startswith("hv_at_") and k.endswith("_mean")})
     settings = {**vars(args), "variants": tree["search"]["variants"]}
     write_json(args.metrics, {"settings": settings, "summary": summary})
     text = f"# Search ablation ({args.seeds} seeds, {args.budget} evaluations)\n\nGenerated by `bench/search_ablation.py`; settings in `{Path(args.metrics).name}`.\n\n"
-    write_text(Path(args.metrics).with_suffix(".md"), text + markdown(summary, checkpoints, strategies))
+    write_text(Path(args.metrics).with_suffix(".md"), text + markdown(summary, strategies))
 
 
 if __name__ == "__main__":
