@@ -42,6 +42,7 @@ from hytnas.config import load_params, parse_params
 from hytnas.io import write_json, write_text
 from hytnas.pipeline.compare_search import CompareSearchPaths, continue_nsga2_runs, run
 from hytnas.pipeline.script import configure_logging
+from hytnas.results.format import code, table
 from hytnas.results.hvtables import checkpoints, hv_cells, ratio_cell, reach, runs_reached
 from hytnas.results.reports import Report
 
@@ -77,15 +78,13 @@ def markdown(summary: dict[str, Any], order: list[str]) -> str:
     for oracle, entry in summary.items():
         names = [name for name in order if isinstance(entry.get(name), dict)]
         points = checkpoints(entry[name] for name in names)
-        lines += [f"### Oracle `{oracle}`", ""]
         head = ["strategy", *[f"HV@{c}" for c in points], "evals to 95% (runs)", "evals to 99% (runs)", "NSGA-II / it, 95%"]
-        lines += ["| " + " | ".join(head) + " |", "| " + " | ".join(["---"] + ["---:"] * (len(head) - 1)) + " |"]
+        rows = []
         for name in names:
             path = (oracle, name)
             reached = [f"{reach(report, path, t)} ({runs_reached(report, path, t)})" for t in (95, 99)]
-            cells = [f"`{name}`", *hv_cells(report, path, points), *reached, ratio_cell(report, path)]
-            lines.append("| " + " | ".join(cells) + " |")
-        lines.append("")
+            rows.append([code(name), *hv_cells(report, path, points), *reached, ratio_cell(report, path)])
+        lines += [f"### Oracle {code(oracle)}", "", *table(head, rows), ""]
     return "\n".join(lines)
 
 
